@@ -1,0 +1,34 @@
+# azawad-sim: the two commands of the README, and a few more.
+#   make demo   installs what is missing, builds Release, runs the main job
+#   make test   installs what is missing, builds, runs every test
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+PRESET ?= $(if $(CI),ci,release)
+BUILD := build
+AZSIM := $(BUILD)/bin/azsim
+
+.PHONY: demo test deps build sanitize-test clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+demo: build
+	@echo "== validating every scenario =="
+	@$(AZSIM) validate scenarios/*.yaml scenarios/counterfactuals/*.yaml
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The loader tests under AddressSanitizer + UndefinedBehaviorSanitizer (part of .ci/run).
+sanitize-test: deps
+	@cmake --preset sanitize >/dev/null
+	@cmake --build --preset sanitize -j $(JOBS)
+	@cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS) -L sanitize
+
+clean:
+	rm -rf build build-debug build-sanitize

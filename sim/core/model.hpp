@@ -1,0 +1,62 @@
+#pragma once
+/// @file
+/// @brief What a model provides to the core: a name, a parameter table, and a loader that
+/// turns a composed scenario document into the model's immutable, validated description.
+/// The core never includes a model's headers; models register here and the app binds them.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/scenario/document.hpp"
+#include "core/scenario/parameters.hpp"
+
+namespace azsim {
+
+/// @brief One line of `azsim validate`'s summary, e.g. {"factions", "9"}.
+struct SummaryItem {
+  std::string label;
+  std::string value;
+};
+
+/// @brief A validated scenario of some model: immutable once built.
+class LoadedScenario {
+ public:
+  virtual ~LoadedScenario() = default;
+  [[nodiscard]] virtual const Document& document() const noexcept = 0;
+  [[nodiscard]] virtual const ParameterSet& parameters() const noexcept = 0;
+  [[nodiscard]] virtual std::string name() const = 0;
+  [[nodiscard]] virtual std::vector<SummaryItem> summary() const = 0;
+};
+
+/// @brief A conflict model the engine can run.
+class Model {
+ public:
+  virtual ~Model() = default;
+  [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+  [[nodiscard]] virtual std::string_view description() const noexcept = 0;
+  [[nodiscard]] virtual ParameterTable parameter_table() const noexcept = 0;
+  /// @brief Validates a composed document into the model's description.
+  /// @throws ScenarioError with every problem found.
+  [[nodiscard]] virtual std::shared_ptr<const LoadedScenario> load(Document document) const = 0;
+};
+
+/// @brief The models the app knows, by name.
+class ModelRegistry {
+ public:
+  void add(std::unique_ptr<Model> model);
+  [[nodiscard]] const Model* find(std::string_view name) const noexcept;
+  [[nodiscard]] std::vector<std::string> names() const;
+
+ private:
+  std::vector<std::unique_ptr<Model>> models_;
+};
+
+/// @brief Loads a scenario file (with its base chain and `--set` values) for whichever model
+/// its `model:` key names.
+/// @throws ScenarioError, or UsageError when the file does not exist.
+[[nodiscard]] std::shared_ptr<const LoadedScenario> load_scenario(
+    const ModelRegistry& registry, const std::string& path, std::span<const std::string> sets = {});
+
+}  // namespace azsim

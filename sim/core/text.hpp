@@ -1,0 +1,29 @@
+#pragma once
+/// @file
+/// @brief Small text helpers for messages: edit distance and "did you mean".
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace azsim {
+
+/// @brief Levenshtein distance between two strings (bytes).
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// @brief The closest of `candidates` to `word`, if close enough to be a likely typo.
+[[nodiscard]] std::optional<std::string> closest_match(std::string_view word,
+                                                       std::span<const std::string> candidates);
+
+/// @brief " (did you mean 'x'?)" or "" when nothing is close.
+[[nodiscard]] std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
+
+/// @brief Shortens text for a message, e.g. a long scalar: at most `max` characters plus "...".
+[[nodiscard]] std::string abbreviate(std::string_view text, std::size_t max = 40);
+
+/// @brief Formats a double the shortest way that reads back exactly.
+[[nodiscard]] std::string format_number(double value);
+
+}  // namespace azsim
