@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -23,6 +24,13 @@ azsim::ModelRegistry make_registry() {
 
 int cmd_validate(const azsim::ModelRegistry& registry, const std::vector<std::string>& files,
                  const std::vector<std::string>& sets, bool quiet) {
+  // A file that does not exist is a usage error, found before any file is checked.
+  for (const auto& file : files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      throw azsim::UsageError(std::filesystem::exists(file, ec) ? file + " is not a regular file"
+                                                                : "no such file: " + file);
+  }
   int status = 0;
   for (const auto& file : files) {
     try {

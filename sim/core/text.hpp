@@ -26,4 +26,7 @@ namespace azsim {
 /// @brief Formats a double the shortest way that reads back exactly.
 [[nodiscard]] std::string format_number(double value);
 
+/// @brief Formats a computed value to 6 significant digits (0.3 + 0.6 reads 0.9, not 0.8999...).
+[[nodiscard]] std::string format_rounded(double value);
+
 }  // namespace azsim

@@ -221,7 +221,7 @@ class SpecReader {
       sum += *v;
     }
     if (ok && std::abs(sum - 1.0) > 1e-6)
-      r_.error(node, path, "shares must sum to 1 (got " + format_number(sum) + ")");
+      r_.error(node, path, "shares must sum to 1 (got " + format_rounded(sum) + ")");
     return out;
   }
 
@@ -229,22 +229,28 @@ class SpecReader {
     Selector s;
     const Node* n = required ? m.required(key, "{faction: id} or {bloc: id}") : m.optional(key);
     if (!n) return s;
-    MapReader sm(r_, *n, m.path(key), "{faction: id} or {bloc: id}");
+    return selector(*n, m.path(key));
+  }
+
+  Selector selector(const Node& n, const std::string& path) {
+    Selector s;
+    MapReader sm(r_, n, path, "{faction: id} or {bloc: id}");
     if (!sm.ok()) return s;
     const Node* f = sm.optional("faction");
     const Node* b = sm.optional("bloc");
+    const bool allies = sm.boolean("with_allies", false).value_or(false);
     sm.finish();
     if ((f != nullptr) == (b != nullptr)) {
-      r_.error(*n, m.path(key), "expected exactly one of 'faction' or 'bloc'");
+      r_.error(n, path, "expected exactly one of 'faction' or 'bloc'");
       return s;
     }
     if (f) {
       const Index i = ref(*f, sm.path("faction"), factions_);
-      if (i != kNone) s = {factions_.ids[static_cast<std::size_t>(i)], {i}};
+      if (i != kNone) s = {factions_.ids[static_cast<std::size_t>(i)], {i}, allies};
     } else {
       const Index i = ref(*b, sm.path("bloc"), blocs_);
       if (i != kNone && static_cast<std::size_t>(i) < spec_.blocs.size())
-        s = {blocs_.ids[static_cast<std::size_t>(i)], spec_.blocs[static_cast<std::size_t>(i)].members};
+        s = {blocs_.ids[static_cast<std::size_t>(i)], spec_.blocs[static_cast<std::size_t>(i)].members, allies};
     }
     return s;
   }
@@ -516,7 +522,7 @@ class SpecReader {
         if (sum > 1.0 + 1e-9) {
           r_.error(where, "communities.support",
                    "support of group '" + groups_.ids[g] + "' at node '" + nodes_.ids[n] +
-                       "' sums to " + format_number(sum) + " over factions; at most 1");
+                       "' sums to " + format_rounded(sum) + " over factions; at most 1");
           return;
         }
       }
@@ -549,6 +555,7 @@ class SpecReader {
 
   void read_forces(const Node& list) {
     std::vector<std::int64_t> at_node(spec_.nodes.size(), 0);
+    std::set<Index> reported;  // one error per node, at the entry that overfills it
     for_each_item(r_, list, "forces", [&](const Node& item, const std::string& p) {
       MapReader m(r_, item, p, "a force {faction, node, fighters, ethnicity}");
       ForceSpec f;
@@ -568,7 +575,7 @@ class SpecReader {
         total += f.fighters;
         const auto& node = spec_.nodes[static_cast<std::size_t>(f.node)];
         const auto pop = node.total_population();
-        if (pop > 0 && total > pop)
+        if (pop > 0 && total > pop && reported.insert(f.node).second)
           r_.error(item, p, "garrisons at '" + node.id + "' total " + std::to_string(total) +
                                 " fighters, more than its population of " + std::to_string(pop));
       }
@@ -695,8 +702,8 @@ class SpecReader {
                "after", "no_battle", "date", "attacker", "defender", "on_approach",
                "fails_within_days", "cohort_until", "by", "range", "from_goal", "to_goal", "state",
                "min_days", "holder", "held_on", "not_held_on", "min_fraction", "event_types",
-               "actor", "victim", "groups", "within_km", "min_count", "fatalities",
-               "victim_dead", "of", "side"});
+               "actor", "victim", "between", "groups", "victim_groups", "within_km", "min_count",
+               "fatalities", "dead", "of", "side"});
       m.finish();
       return c;
     }
@@ -708,7 +715,7 @@ class SpecReader {
     switch (c.kind) {
       case ClauseKind::control_change:
         c.node = ref(m, "node", nodes_);
-        c.from = selector(m, "from");
+        c.from = selector(m, "from", false);
         c.to = selector(m, "to");
         window(m, "window", c.window_start, c.window_end);
         c.battle_within_days = days_opt("battle_within_days");
@@ -787,13 +794,29 @@ class SpecReader {
         }
         c.actor = selector(m, "actor", false);
         c.victim = selector(m, "victim", false);
+        if (const Node* b = m.optional("between")) {
+          const std::string bp = m.path("between");
+          if (!b->is_sequence() || b->items.size() != 2)
+            r_.error(*b, bp, "expected [selector, selector], the two sides");
+          else
+            c.between = {selector(b->items[0], bp + "[0]"), selector(b->items[1], bp + "[1]")};
+          if (m.optional("actor") || m.optional("victim"))
+            r_.error(*b, bp, "give either 'between' (either way round) or 'actor'/'victim', not both");
+        }
         if (const Node* g = m.optional("groups")) c.groups = refs(*g, m.path("groups"), groups_, false);
+        if (const Node* g = m.optional("victim_groups"))
+          c.victim_groups = refs(*g, m.path("victim_groups"), groups_, false);
         c.node = m.optional("node") ? ref(m, "node", nodes_) : kNone;
         c.within_km = m.number("within_km", Bounds::between(0, 20'000), false).value_or(0);
         window(m, "window", c.window_start, c.window_end);
         c.min_count = m.integer("min_count", 1, 1'000'000).value_or(1);
         c.has_range = range(m, "fatalities", Bounds::at_least(0), c.range_lo, c.range_hi, false);
-        c.has_victim_dead = range(m, "victim_dead", Bounds::at_least(0), c.victim_dead_lo, c.victim_dead_hi, false);
+        if (const Node* dd = m.optional("dead")) {
+          MapReader dm(r_, *dd, m.path("dead"), "{side: selector, range: [low, high]}");
+          c.side = selector(dm, "side");
+          c.has_dead = range(dm, "range", Bounds::at_least(0), c.dead_lo, c.dead_hi);
+          dm.finish();
+        }
         break;
       }
       case ClauseKind::battle_casualties:

@@ -131,6 +131,8 @@ struct MediationSpec {
 struct Selector {
   std::string label;            ///< the id as written, for reports
   std::vector<Index> factions;  ///< faction indices it stands for
+  bool with_allies = false;     ///< also any faction allied with these where and when it matters
+  [[nodiscard]] bool empty() const noexcept { return factions.empty(); }
 };
 
 enum class ClauseKind {
@@ -153,7 +155,7 @@ struct ClauseSpec {
   std::vector<Index> nodes;
   Index faction = kNone;
   std::array<Index, 2> pair{kNone, kNone};
-  Selector from, to, holder, attacker, defender, actor, victim, side;
+  Selector from, to, holder, attacker, defender, actor, victim, side;  ///< empty when not given
   Day window_start = 0, window_end = 0;  ///< inclusive
   Day date = 0, date2 = 0;               ///< holds_none: date; lost_control: held_on, not_held_on;
                                          ///< defection_share: cohort_until, by
@@ -168,9 +170,11 @@ struct ClauseSpec {
   double within_km = 0;
   std::int64_t min_count = 0;
   std::vector<std::string> event_types;
-  std::vector<Index> groups;
-  bool has_range = false, has_victim_dead = false;
-  double victim_dead_lo = 0, victim_dead_hi = 0;
+  std::array<Selector, 2> between;   ///< event_count: the two sides, either way round
+  std::vector<Index> groups;         ///< perpetrators' and victims' groups both in here, differing
+  std::vector<Index> victim_groups;  ///< victims' group in here
+  bool has_range = false, has_dead = false;
+  double dead_lo = 0, dead_hi = 0;   ///< event_count: dead of `side` per event
 };
 
 struct TargetSpec {
