@@ -18,7 +18,7 @@ build: deps
 
 demo: build
 	@echo "== validating every scenario =="
-	@$(AZSIM) validate scenarios/*.yaml scenarios/counterfactuals/*.yaml
+	@$(AZSIM) validate $(wildcard scenarios/*.yaml scenarios/counterfactuals/*.yaml)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -236,7 +236,7 @@ Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
                        "(path: meta." + k + ")");
           continue;
         }
-        base_meta->set(k, meta->items[i]);
+        base_meta->set(meta->keys[i], meta->items[i]);
       }
     }
   }

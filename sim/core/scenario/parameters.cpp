@@ -122,6 +122,20 @@ bool in_domain(ParameterDomain d, const Prior& p) {
   }
   return false;
 }
+/// The node to blame when a prior leaves the domain: the bound that does, else the prior.
+const yaml::Node& domain_culprit(const yaml::Node& prior_node, ParameterDomain d, const Prior& p) {
+  const bool low_bad =
+      (d == ParameterDomain::positive && p.low <= 0 && p.dist != Prior::Dist::lognormal) ||
+      ((d == ParameterDomain::probability || d == ParameterDomain::non_negative) && p.low < 0);
+  const bool high_bad = d == ParameterDomain::probability && p.high > 1;
+  if (prior_node.is_map()) {
+    if (low_bad)
+      if (const yaml::Node* n = prior_node.find("low")) return *n;
+    if (high_bad)
+      if (const yaml::Node* n = prior_node.find("high")) return *n;
+  }
+  return prior_node;
+}
 }  // namespace
 
 ParameterSet read_parameters(Reader& r, const yaml::Node& node, const std::string& path,
@@ -163,7 +177,7 @@ ParameterSet read_parameters(Reader& r, const yaml::Node& node, const std::strin
                     *unit + "')");
       std::optional<Prior> prior = prior_node ? read_prior(r, *prior_node, pm.path("prior")) : std::nullopt;
       if (prior && !in_domain(info.domain, *prior))
-        r.error(*prior_node, pm.path("prior"),
+        r.error(domain_culprit(*prior_node, info.domain, *prior), pm.path("prior"),
                 "the prior's support [" + format_number(prior->low) + ", " +
                     format_number(prior->high) + "] leaves the parameter's domain: " + full +
                     " must be " + domain_rule(info.domain) + "; set low/high");

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -45,12 +46,16 @@ const Node* Node::find_key(std::string_view key) const noexcept {
 }
 
 void Node::set(std::string key, Node value) {
-  if (Node* existing = find(key)) {
+  Mark m = value.mark;
+  set(make_scalar(std::move(key), std::move(m)), std::move(value));
+}
+
+void Node::set(Node key, Node value) {
+  if (Node* existing = find(key.scalar)) {
     *existing = std::move(value);
     return;
   }
-  Mark m = value.mark;
-  keys.push_back(make_scalar(std::move(key), m));
+  keys.push_back(std::move(key));
   items.push_back(std::move(value));
 }
 
@@ -167,8 +172,11 @@ class TreeBuilder final : public YAML::EventHandler {
   }
 
   void refuse_tag(const YAML::Mark& mark, const std::string& tag) {
-    if (!tag.empty() && tag != "?" && tag != "!")
-      throw Fatal{to_mark(mark), "YAML tags (" + tag + ") are not supported: write plain values"};
+    if (tag.empty() || tag == "?" || tag == "!") return;
+    // yaml-cpp expands the secondary handle; show the tag as the user wrote it.
+    constexpr std::string_view kCore = "tag:yaml.org,2002:";
+    std::string shown = tag.rfind(kCore, 0) == 0 ? "!!" + tag.substr(kCore.size()) : tag;
+    throw Fatal{to_mark(mark), "YAML tags (" + shown + ") are not supported: write plain values"};
   }
 
   void count(const Mark& mark) {
@@ -289,6 +297,24 @@ std::size_t first_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+/// Offset of the first tab in the leading whitespace of lines 1..last_line, if any.
+std::optional<std::size_t> first_indent_tab(std::string_view text, std::size_t last_line) {
+  std::size_t line = 1;
+  bool leading = true;
+  for (std::size_t i = 0; i < text.size() && line <= last_line; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      leading = true;
+    } else if (leading && c == '\t') {
+      return i;
+    } else if (c != ' ' && c != '\r') {
+      leading = false;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string clean_parser_message(std::string msg) {
   // yaml-cpp prefixes "yaml-cpp: error at line X, column Y: "; we print our own position.
   if (auto p = msg.find(": "); msg.rfind("yaml-cpp:", 0) == 0 && p != std::string::npos) {
@@ -337,6 +363,11 @@ ParseResult parse_text(std::string_view text, const std::string& file, const Par
     return fail(builder.to_mark(e.mark), "nested deeper than " + std::to_string(limits.max_depth) +
                                              " levels, the most a scenario may have");
   } catch (const YAML::Exception& e) {
+    // yaml-cpp's messages about tabs are indirect ("illegal map value"); a tab in the
+    // indentation of any line up to the error is the usual cause, so name it.
+    if (auto tab = first_indent_tab(text, static_cast<std::size_t>(std::max(0, e.mark.line)) + 1))
+      return fail(mark_at(text, *tab, file_ptr),
+                  "malformed YAML: a tab in the indentation (YAML indents with spaces only)");
     return fail(builder.to_mark(e.mark), "malformed YAML: " + clean_parser_message(e.msg));
   }
   result.root = builder.take_root();

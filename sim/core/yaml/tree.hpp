@@ -45,6 +45,8 @@ struct Node {
 
   /// @brief Sets `key` to `value` (replacing, or appending a new key).
   void set(std::string key, Node value);
+  /// @brief Sets a key given as a node, keeping the key's own position (for messages).
+  void set(Node key, Node value);
   /// @brief Removes `key` from a map; false when it was not there.
   bool erase(std::string_view key);
 

@@ -49,6 +49,8 @@ constexpr std::array kTable{
                   "Weight of a town's population in its strategic value."},
     ParameterInfo{"strategy", "reserve_share", "share", D::probability,
                   "Share of a faction's fighters kept as a garrison when it attacks from a node."},
+    ParameterInfo{"strategy", "perception_noise", "log-sd", D::non_negative,
+                  "Spread (log-sd) of a faction's error when it estimates an enemy force's strength."},
     // Movement (phase 5)
     ParameterInfo{"movement", "road_speed", "km per day", D::positive,
                   "Distance a column covers in a day on a road."},
@@ -75,6 +77,8 @@ constexpr std::array kTable{
                   "Daily hazard that an outnumbered, surrounded garrison surrenders."},
     ParameterInfo{"combat", "wound_recovery_days", "days", D::positive,
                   "Mean days before a wounded fighter is active again."},
+    ParameterInfo{"combat", "collateral", "civilians per combatant casualty", D::non_negative,
+                  "Civilians killed per combatant casualty in a battle inside a town."},
     // Asymmetric attacks (phase 6)
     ParameterInfo{"asymmetric", "attack_rate", "per refuge per day", D::non_negative,
                   "Daily hazard that a faction holding a refuge strikes an enemy checkpoint or base."},
@@ -82,6 +86,10 @@ constexpr std::array kTable{
                   "Tail index of the fatalities of a bombing (smaller is heavier-tailed)."},
     ParameterInfo{"asymmetric", "min_fatalities", "people", D::positive,
                   "Scale (smallest typical toll) of a bombing's fatalities."},
+    ParameterInfo{"asymmetric", "reach_km", "km", D::positive,
+                  "Greatest distance from a refuge at which its fighters strike."},
+    ParameterInfo{"asymmetric", "suicide_share", "share", D::probability,
+                  "Share of strikes from refuges that are suicide bombings rather than other bombs."},
     // Civilians (phase 8)
     ParameterInfo{"civilians", "violence_effect", "per death per 1,000 residents", D::non_negative,
                   "Fall in a community's support for a faction per civilian its fighters kill."},

@@ -372,6 +372,9 @@ class SpecReader {
       spec_.factions.push_back(std::move(f));
     });
     if (list.is_sequence() && list.items.empty()) r_.error(list, "factions", "expected at least one faction");
+    if (list.is_sequence() && list.items.size() > 32)
+      r_.error(list, "factions", "has " + std::to_string(list.items.size()) +
+                                     " factions; the model supports at most 32");
   }
 
   void read_blocs(const Node& list) {
@@ -395,8 +398,11 @@ class SpecReader {
       n.name = m.string("name").value_or("");
       n.kind = enum_of<NodeKind>(m.choice("kind", kNodeKinds).value_or("town"), kNodeKinds);
       n.terrain = enum_of<Terrain>(m.choice("terrain", kTerrains).value_or("desert"), kTerrains);
-      n.lat = m.number("lat", Bounds::between(-90, 90)).value_or(0);
-      n.lon = m.number("lon", Bounds::between(-180, 180)).value_or(0);
+      auto lat = m.number("lat", Bounds::between(-90, 90));
+      auto lon = m.number("lon", Bounds::between(-180, 180));
+      n.lat = lat.value_or(0);
+      n.lon = lon.value_or(0);
+      located_.push_back(lat && lon);
       n.population.assign(groups_.ids.size(), 0);
       if (const Node* pop = m.required("population", "people by group {group: count}")) {
         MapReader pm(r_, *pop, m.path("population"), "people by group {group: count}");
@@ -450,7 +456,9 @@ class SpecReader {
           auto key = std::minmax(e.from, e.to);
           if (auto [it, fresh] = seen.emplace(key, p); !fresh)
             r_.error(item, p, "a second edge between '" + a + "' and '" + b + "' (first: " + it->second + ")");
-          if (km && static_cast<std::size_t>(std::max(e.from, e.to)) < spec_.nodes.size()) {
+          // Only between nodes whose coordinates were valid: a bad latitude is one error, not two.
+          if (km && static_cast<std::size_t>(std::max(e.from, e.to)) < spec_.nodes.size() &&
+              located_[static_cast<std::size_t>(e.from)] && located_[static_cast<std::size_t>(e.to)]) {
             const auto& na = spec_.nodes[static_cast<std::size_t>(e.from)];
             const auto& nb = spec_.nodes[static_cast<std::size_t>(e.to)];
             const double straight = great_circle_km(na.lat, na.lon, nb.lat, nb.lon);
@@ -833,6 +841,7 @@ class SpecReader {
   Reader r_;
   ScenarioSpec spec_;
   bool have_period_ = false;
+  std::vector<bool> located_;  // per node: lat and lon were valid
   IdTable groups_{"group", {}}, factions_{"faction", {}}, blocs_{"bloc", {}}, nodes_{"node", {}},
       targets_{"target", {}};
 };

@@ -1,0 +1,65 @@
+#pragma once
+/// @file
+/// @brief The one place where azsim goes parallel. Loops over entities run through an
+/// Executor in chunks whose boundaries depend only on the loop's size and grain, never on
+/// the thread count; reductions combine the chunks' partial results in chunk order. With
+/// keyed randomness (core/random) this makes every result identical with 1, 2 or 64 threads.
+///
+/// Backends: `serial` (the reference path the tests hold the others equal to), `tbb`
+/// (oneTBB, the default), `threads` (plain std::thread workers; for ThreadSanitizer builds,
+/// since Debian's libtbb is not instrumented and TSan reports false races inside it).
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace azsim::exec {
+
+enum class Backend { serial, tbb, threads };
+
+/// @brief Runs chunked loops on a fixed number of threads.
+class Executor {
+ public:
+  /// @param threads number of threads; <= 0 means all hardware threads. The TBB backend
+  /// enforces the count with tbb::global_control and a task_arena of that size.
+  explicit Executor(int threads = 1, Backend backend = Backend::tbb);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  [[nodiscard]] int threads() const noexcept { return threads_; }
+  [[nodiscard]] Backend backend() const noexcept { return backend_; }
+  /// @brief The concurrency the backend really has (for tests: it must equal threads()).
+  [[nodiscard]] int effective_concurrency() const;
+
+  /// @brief Calls fn(begin, end) for every chunk [k*grain, min(n, (k+1)*grain)) of [0, n).
+  /// Chunks may run concurrently and in any order; fn must only write to its chunk's data.
+  void for_chunks(std::size_t n, std::size_t grain,
+                  const std::function<void(std::size_t, std::size_t)>& fn) const;
+
+  /// @brief Deterministic reduction: part(begin, end) per chunk, then combine(acc, part) in
+  /// chunk order, starting from init. Same result whatever the thread count.
+  template <typename T, typename Part, typename Combine>
+  [[nodiscard]] T reduce(std::size_t n, std::size_t grain, T init, Part part, Combine combine) const {
+    if (n == 0) return init;
+    const std::size_t chunks = (n + grain - 1) / grain;
+    std::vector<T> partial(chunks, init);
+    for_chunks(n, grain, [&](std::size_t b, std::size_t e) { partial[b / grain] = part(b, e); });
+    T acc = std::move(init);
+    for (auto& p : partial) acc = combine(std::move(acc), std::move(p));
+    return acc;
+  }
+
+  /// @brief Runs fn(i) for i in [0, n), each index its own task (for coarse work such as whole
+  /// runs of an ensemble). Order of completion is unspecified.
+  void for_each_index(std::size_t n, const std::function<void(std::size_t)>& fn) const;
+
+ private:
+  struct Impl;
+  int threads_;
+  Backend backend_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace azsim::exec

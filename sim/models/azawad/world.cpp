@@ -1,0 +1,221 @@
+#include "models/azawad/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "core/random/samplers.hpp"
+#include "models/azawad/purposes.hpp"
+
+namespace azsim::azawad {
+
+const char* to_string(Status s) noexcept {
+  switch (s) {
+    case Status::active: return "active";
+    case Status::wounded: return "wounded";
+    case Status::dead: return "dead";
+    case Status::deserted: return "deserted";
+    case Status::captured: return "captured";
+  }
+  return "?";
+}
+
+const char* to_string(ControlState s) noexcept {
+  switch (s) {
+    case ControlState::held: return "held";
+    case ControlState::shared: return "shared";
+    case ControlState::contested: return "contested";
+    case ControlState::abandoned: return "abandoned";
+    case ControlState::open: return "open";
+  }
+  return "?";
+}
+
+std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc, Day d) {
+  key.push_back(k);
+  faction.push_back(static_cast<std::int16_t>(f));
+  origin.push_back(static_cast<std::int16_t>(f));
+  group.push_back(static_cast<std::int8_t>(g));
+  home.push_back(static_cast<std::int16_t>(h));
+  location.push_back(static_cast<std::int16_t>(loc));
+  next.push_back(static_cast<std::int16_t>(kNone));
+  target.push_back(static_cast<std::int16_t>(kNone));
+  arrive_day.push_back(0);
+  status.push_back(Status::active);
+  loyalty.push_back(0.5f);
+  ideology.push_back(0.5f);
+  reservation_wage.push_back(0.0f);
+  joined_day.push_back(d);
+  recover_day.push_back(0);
+  defected_to.push_back(static_cast<std::int16_t>(kNone));
+  defected_day.push_back(-1);
+  return key.size() - 1;
+}
+
+std::int64_t World::population(int n) const noexcept {
+  std::int64_t total = 0;
+  for (int g = 0; g < G; ++g) total += nodes.population[ng(n, g)];
+  return total;
+}
+
+namespace {
+
+/// Splits `count` over shares by largest remainder: deterministic, sums exactly to count.
+std::vector<std::int64_t> apportion(std::int64_t count, const std::vector<double>& shares) {
+  std::vector<std::int64_t> out(shares.size(), 0);
+  std::vector<std::pair<double, std::size_t>> rest;
+  std::int64_t given = 0;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    const double exact = static_cast<double>(count) * shares[i];
+    out[i] = static_cast<std::int64_t>(std::floor(exact));
+    given += out[i];
+    rest.emplace_back(exact - std::floor(exact), i);
+  }
+  std::stable_sort(rest.begin(), rest.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; given < count && k < rest.size(); ++k, ++given) ++out[rest[k].second];
+  return out;
+}
+
+void all_pairs_shortest_paths(World& w) {
+  const auto& spec = *w.spec;
+  const int N = w.N;
+  const double inf = std::numeric_limits<double>::infinity();
+  w.path_km.assign(static_cast<std::size_t>(N * N), inf);
+  w.next_hop.assign(static_cast<std::size_t>(N * N), kNone);
+  w.edge_days.assign(static_cast<std::size_t>(N * N), 0);
+  auto at = [N](int a, int b) { return static_cast<std::size_t>(a * N + b); };
+  for (int n = 0; n < N; ++n) {
+    w.path_km[at(n, n)] = 0;
+    w.next_hop[at(n, n)] = n;
+  }
+  for (const auto& e : spec.edges) {
+    const double speed = e.kind == EdgeKind::road ? w.params.movement.road_speed
+                                                  : w.params.movement.track_speed;
+    const auto days = static_cast<std::int32_t>(std::max(1.0, std::ceil(e.km / speed)));
+    for (auto [a, b] : {std::pair{e.from, e.to}, std::pair{e.to, e.from}}) {
+      w.edge_days[at(a, b)] = days;
+      if (e.km < w.path_km[at(a, b)]) {
+        w.path_km[at(a, b)] = e.km;
+        w.next_hop[at(a, b)] = b;
+      }
+    }
+  }
+  // Floyd-Warshall; ties keep the earlier path, so the result does not depend on anything but
+  // the declared graph.
+  for (int k = 0; k < N; ++k)
+    for (int i = 0; i < N; ++i)
+      for (int j = 0; j < N; ++j)
+        if (w.path_km[at(i, k)] + w.path_km[at(k, j)] < w.path_km[at(i, j)]) {
+          w.path_km[at(i, j)] = w.path_km[at(i, k)] + w.path_km[at(k, j)];
+          w.next_hop[at(i, j)] = w.next_hop[at(i, k)];
+        }
+}
+
+}  // namespace
+
+World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key) {
+  World w;
+  w.spec = &spec;
+  w.params = ModelParams::from(parameters);
+  w.key = key;
+  w.N = static_cast<int>(spec.nodes.size());
+  w.F = static_cast<int>(spec.factions.size());
+  w.G = static_cast<int>(spec.groups.size());
+  const auto N = static_cast<std::size_t>(w.N), F = static_cast<std::size_t>(w.F),
+             G = static_cast<std::size_t>(w.G);
+
+  for (const auto& n : spec.nodes) w.node_key.push_back(rng::stable_id("node:" + n.id));
+  for (const auto& f : spec.factions) w.faction_key.push_back(rng::stable_id("faction:" + f.id));
+  for (const auto& g : spec.groups) w.group_key.push_back(rng::stable_id("group:" + g.id));
+
+  // Factions.
+  auto& fs = w.factions;
+  for (const auto& f : spec.factions) {
+    fs.treasury.push_back(f.treasury_cfa);
+    fs.income.push_back(0);
+    fs.pay.push_back(f.pay_cfa_per_day);
+    fs.morale.push_back(f.morale);
+    fs.air_power.push_back(f.kind == FactionKind::outside ? 0.0 : f.air_power);
+    fs.goal.push_back(f.goal);
+    fs.entered.push_back(f.kind == FactionKind::outside ? 0 : 1);
+    fs.objectives.emplace_back();
+  }
+  fs.active.assign(F, 0);
+  fs.wounded.assign(F, 0);
+  fs.killed.assign(F, 0);
+  fs.recruited.assign(F, 0);
+  fs.initial.assign(F, 0);
+  fs.paid_share.assign(F, 1.0);
+  fs.campaign.assign(F, kNone);
+  fs.campaign_since.assign(F, 0);
+
+  // Nodes.
+  auto& ns = w.nodes;
+  ns.population.assign(N * G, 0);
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t g = 0; g < G; ++g) ns.population[n * G + g] = spec.nodes[n].population[g];
+  ns.displaced.assign(N * G, 0);
+  ns.abroad.assign(N * G, 0);
+  ns.garrison.assign(N * F, 0);
+  ns.inbound.assign(N * F, 0);
+  ns.holders.assign(N, 0);
+  ns.control.assign(N, ControlState::abandoned);
+  ns.flag.resize(N);
+  for (std::size_t n = 0; n < N; ++n) ns.flag[n] = spec.nodes[n].controller;
+  ns.engagement_start.assign(N, -1);
+  ns.engagement.assign(N, -1);
+  ns.engagement_defenders.assign(N, 0);
+  ns.engagement_strength.assign(N * F, 0);
+  ns.engagement_killed.assign(N * F, 0);
+
+  // Relations and grievance.
+  w.relation = Eigen::MatrixXd::Zero(w.F, w.F);
+  w.relation_state.assign(F * F, RelationState::neutral);
+  w.relation_since.assign(F * F, 0);
+  for (int f = 0; f < w.F; ++f) {
+    w.relation(f, f) = 1.0;
+    w.relation_state[w.ff(f, f)] = RelationState::allied;
+  }
+  for (const auto& r : spec.relations) {
+    w.relation(r.a, r.b) = w.relation(r.b, r.a) = r.value;
+    w.relation_state[w.ff(r.a, r.b)] = w.relation_state[w.ff(r.b, r.a)] = r.state;
+  }
+  w.grievance = Eigen::MatrixXd::Zero(w.G, w.G);
+  for (const auto& g : spec.grievance) w.grievance(g.group, g.against) = g.value;
+  w.mediation = Eigen::MatrixXd::Zero(w.F, w.F);
+
+  all_pairs_shortest_paths(w);
+
+  // Fighters: each force entry's fighters, split over groups by largest remainder, keyed by
+  // (faction, node, the entry's ordinal among entries of that pair, serial number).
+  std::vector<int> ordinal(N * F, 0);
+  for (const auto& force : spec.forces) {
+    const std::size_t pair = static_cast<std::size_t>(force.node) * F + static_cast<std::size_t>(force.faction);
+    const std::uint64_t base = rng::combine(
+        rng::combine(w.faction_key[static_cast<std::size_t>(force.faction)],
+                     w.node_key[static_cast<std::size_t>(force.node)]),
+        static_cast<std::uint64_t>(ordinal[pair]++));
+    const auto per_group = apportion(force.fighters, force.ethnicity);
+    std::uint64_t serial = 0;
+    const auto& faction = spec.factions[static_cast<std::size_t>(force.faction)];
+    for (std::size_t g = 0; g < per_group.size(); ++g) {
+      for (std::int64_t k = 0; k < per_group[g]; ++k) {
+        const std::uint64_t fk = rng::combine(base, serial++);
+        const std::size_t i = w.fighters.add(fk, force.faction, static_cast<Index>(g), force.home, force.node, 0);
+        rng::Stream s(key, 0, fk, purpose::init_fighter);
+        w.fighters.loyalty[i] = static_cast<float>(rng::beta(s, 1 + 4 * faction.morale, 1 + 4 * (1 - faction.morale)));
+        w.fighters.ideology[i] = static_cast<float>(std::clamp(rng::normal(s, faction.sharia, 0.15), 0.0, 1.0));
+        w.fighters.reservation_wage[i] =
+            static_cast<float>(rng::lognormal(s, w.params.fighters.reservation_wage, 0.5));
+      }
+    }
+    fs.initial[static_cast<std::size_t>(force.faction)] += force.fighters;
+  }
+  w.today_killed.assign(F, 0);
+  w.today_wounded.assign(F, 0);
+  w.today_civilians.assign(G, 0);
+  return w;
+}
+
+}  // namespace azsim::azawad

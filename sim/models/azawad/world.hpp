@@ -1,0 +1,175 @@
+#pragma once
+/// @file
+/// @brief The runtime state of one run of the azawad model, as structure-of-arrays. Built from
+/// an immutable ScenarioSpec; the daily rules (one file each) read and write it.
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/random/stream.hpp"
+#include "models/azawad/model_params.hpp"
+#include "models/azawad/spec.hpp"
+
+namespace azsim::exec {
+class Executor;
+}
+
+namespace azsim::azawad {
+
+/// @brief At most this many factions (holders of a node are a 32-bit mask).
+inline constexpr int kMaxFactions = 32;
+using FactionMask = std::uint32_t;
+[[nodiscard]] constexpr FactionMask bit(Index f) noexcept { return FactionMask{1} << f; }
+
+enum class Status : std::uint8_t { active, wounded, dead, deserted, captured };
+enum class ControlState : std::uint8_t { held, shared, contested, abandoned, open };
+[[nodiscard]] const char* to_string(Status s) noexcept;
+[[nodiscard]] const char* to_string(ControlState s) noexcept;
+
+/// @brief Every fighter, one entry per array. Fighters are never removed: the dead, deserted
+/// and captured keep their entries, so indices are stable within a run.
+struct Fighters {
+  std::vector<std::uint64_t> key;          ///< stable random key (from declared ids)
+  std::vector<std::int16_t> faction;       ///< current faction
+  std::vector<std::int16_t> origin;        ///< faction at the start or when recruited
+  std::vector<std::int8_t> group;          ///< ethnicity
+  std::vector<std::int16_t> home;          ///< home node
+  std::vector<std::int16_t> location;      ///< node; the departure node while travelling
+  std::vector<std::int16_t> next;          ///< node being travelled to, or kNone
+  std::vector<std::int16_t> target;        ///< final destination of an order, or kNone
+  std::vector<std::int32_t> arrive_day;    ///< day `next` is reached
+  std::vector<Status> status;
+  std::vector<float> loyalty;              ///< [0, 1]
+  std::vector<float> ideology;             ///< position on the sharia axis, [0, 1]
+  std::vector<float> reservation_wage;     ///< CFA per day
+  std::vector<std::int32_t> joined_day;    ///< day of joining (0 for the start)
+  std::vector<std::int32_t> recover_day;   ///< when a wounded fighter is active again
+  std::vector<std::int16_t> defected_to;   ///< first faction defected to, or kNone
+  std::vector<std::int32_t> defected_day;  ///< day of that defection
+
+  [[nodiscard]] std::size_t size() const noexcept { return key.size(); }
+  [[nodiscard]] bool travelling(std::size_t i) const noexcept { return next[i] != kNone; }
+  /// @brief Appends a fighter; the caller sets the fields it knows.
+  std::size_t add(std::uint64_t key, Index faction, Index group, Index home, Index location, Day day);
+  /// @brief Bytes of state per fighter (for the memory budget).
+  [[nodiscard]] static constexpr std::size_t bytes_per_fighter() noexcept {
+    return sizeof(std::uint64_t) + 7 * sizeof(std::int16_t) + sizeof(std::int8_t) +
+           sizeof(Status) + 3 * sizeof(float) + 4 * sizeof(std::int32_t);
+  }
+};
+
+/// @brief One entry of the event log, in the shape conflict analysts use (ACLED-like).
+struct Event {
+  Day day = 0;
+  std::string type;      ///< battle, strike, suicide_bomb, bomb, evacuation, surrender, ...
+  std::string sub_type;  ///< e.g. "armed clash", "ultimatum", "air strike"
+  Index actor1 = kNone, actor2 = kNone;  ///< factions (kNone: civilians or nobody)
+  Index group1 = kNone, group2 = kNone;  ///< perpetrators' and victims' groups, where known
+  Index node = kNone;
+  std::int64_t fatalities = 0;  ///< everyone killed, combatants and civilians
+  std::int64_t civilians = 0;   ///< civilians among them
+  std::vector<std::pair<Index, std::int64_t>> killed;  ///< combatants killed per faction
+  std::int64_t engagement = -1;  ///< battles: the engagement (consecutive days at a node)
+  Index objective = kNone;       ///< battles: the node the attacker was campaigning for
+  std::string notes;             ///< the rule and what drove it
+};
+
+/// @brief What the scoring and the outputs need from each day.
+struct DailyRecord {
+  std::vector<FactionMask> holders;       ///< per node
+  std::vector<ControlState> control;      ///< per node
+  std::vector<Index> flag;                ///< per node
+};
+
+/// @brief Per-faction state.
+struct FactionState {
+  std::vector<double> treasury, income, pay, morale, air_power;
+  std::vector<Goal> goal;
+  std::vector<char> entered;                   ///< outside factions: has its intervention begun
+  std::vector<std::vector<Index>> objectives;  ///< outside factions, in order
+  std::vector<std::int64_t> active, wounded, killed, recruited;
+  std::vector<std::int64_t> initial;           ///< fighters at the start
+  std::vector<double> paid_share;              ///< share of today's payroll actually paid
+  std::vector<Index> campaign;                 ///< node the faction is attacking, or kNone
+  std::vector<Day> campaign_since;
+};
+
+/// @brief Per-node state. Population and garrisons are node-major matrices flattened.
+struct NodeState {
+  std::vector<std::int64_t> population;  ///< N x G residents
+  std::vector<std::int64_t> displaced;   ///< N x G displaced within the country (from here)
+  std::vector<std::int64_t> abroad;      ///< N x G displaced abroad (from here)
+  std::vector<std::int64_t> garrison;    ///< N x F active fighters present (not travelling)
+  std::vector<std::int64_t> inbound;     ///< N x F active fighters travelling here
+  std::vector<FactionMask> holders;      ///< factions with a garrison
+  std::vector<ControlState> control;
+  std::vector<Index> flag;               ///< faction whose flag flies, or kNone
+  std::vector<Day> engagement_start;     ///< first day of the current engagement, or -1
+  std::vector<std::int64_t> engagement;  ///< id of the current engagement, or -1
+  std::vector<FactionMask> engagement_defenders;
+  std::vector<std::int64_t> engagement_strength;  ///< N x F fighters at the engagement's start
+  std::vector<std::int64_t> engagement_killed;    ///< N x F killed in the current engagement
+};
+
+/// @brief One run's whole state.
+struct World {
+  const ScenarioSpec* spec = nullptr;
+  ModelParams params{};
+  rng::RunKey key{};
+  Day day = 0;
+  int N = 0, F = 0, G = 0;  ///< counts of nodes, factions, groups
+
+  Fighters fighters;
+  FactionState factions;
+  NodeState nodes;
+  Eigen::MatrixXd relation;                ///< F x F, in [-1, 1]
+  std::vector<RelationState> relation_state;  ///< F x F
+  std::vector<Day> relation_since;            ///< F x F: day the state began
+  Eigen::MatrixXd grievance;               ///< G x G: row group's grievance against column group
+  Eigen::MatrixXd mediation;               ///< F x F: mediation strength today
+
+  std::vector<std::uint64_t> node_key, faction_key, group_key;  ///< stable ids
+  std::vector<Index> next_hop;    ///< N x N: first node on a shortest path, or kNone
+  std::vector<double> path_km;    ///< N x N: shortest-path distance
+  std::vector<std::int32_t> edge_days;  ///< N x N: days to travel a direct edge, 0 if none
+
+  std::vector<Event> events;
+  std::int64_t next_engagement = 0;
+  std::vector<DailyRecord> history;  ///< one per simulated day
+
+  // Daily totals for casualties.csv: per faction killed/wounded, per group civilians killed.
+  std::vector<std::int64_t> today_killed, today_wounded, today_civilians;
+
+  [[nodiscard]] std::size_t nf(int n, int f) const noexcept {
+    return static_cast<std::size_t>(n) * static_cast<std::size_t>(F) + static_cast<std::size_t>(f);
+  }
+  [[nodiscard]] std::size_t ng(int n, int g) const noexcept {
+    return static_cast<std::size_t>(n) * static_cast<std::size_t>(G) + static_cast<std::size_t>(g);
+  }
+  [[nodiscard]] std::size_t ff(int a, int b) const noexcept {
+    return static_cast<std::size_t>(a) * static_cast<std::size_t>(F) + static_cast<std::size_t>(b);
+  }
+  [[nodiscard]] bool at_war(Index a, Index b) const noexcept {
+    return a != b && relation_state[ff(a, b)] == RelationState::war;
+  }
+  [[nodiscard]] bool allied(Index a, Index b) const noexcept {
+    return a == b || relation_state[ff(a, b)] == RelationState::allied;
+  }
+  /// @brief A stream for one (day, entity, purpose) of this run.
+  [[nodiscard]] rng::Stream stream(std::uint64_t entity, std::uint64_t purpose) const noexcept {
+    return rng::Stream(key, day, entity, purpose);
+  }
+  /// @brief Total residents of a node now.
+  [[nodiscard]] std::int64_t population(int n) const noexcept;
+  /// @brief Appends an event (phases running in parallel collect events per node and append
+  /// them in node order afterwards).
+  void log(Event e) { events.push_back(std::move(e)); }
+};
+
+/// @brief Builds the world of day 0 from a scenario for one run.
+[[nodiscard]] World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key);
+
+}  // namespace azsim::azawad
