@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -10,7 +11,11 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/exec/executor.hpp"
 #include "core/model.hpp"
+#include "core/run/manifest.hpp"
+#include "core/sha256.hpp"
+#include "core/io/atomic_file.hpp"
 #include "core/version.hpp"
 #include "models/azawad/model.hpp"
 
@@ -22,15 +27,11 @@ azsim::ModelRegistry make_registry() {
   return registry;
 }
 
+void require_files(const std::vector<std::string>& files);
+
 int cmd_validate(const azsim::ModelRegistry& registry, const std::vector<std::string>& files,
                  const std::vector<std::string>& sets, bool quiet) {
-  // A file that does not exist is a usage error, found before any file is checked.
-  for (const auto& file : files) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-      throw azsim::UsageError(std::filesystem::exists(file, ec) ? file + " is not a regular file"
-                                                                : "no such file: " + file);
-  }
+  require_files(files);  // a missing file is a usage error, found before any file is checked
   int status = 0;
   for (const auto& file : files) {
     try {
@@ -52,6 +53,78 @@ int cmd_validate(const azsim::ModelRegistry& registry, const std::vector<std::st
     }
   }
   return status;
+}
+
+void require_files(const std::vector<std::string>& files) {
+  for (const auto& file : files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      throw azsim::UsageError(std::filesystem::exists(file, ec) ? file + " is not a regular file"
+                                                                : "no such file: " + file);
+  }
+}
+
+struct RunOptions {
+  std::string scenario;
+  std::vector<std::string> sets;
+  std::uint64_t seed = 1;
+  std::uint64_t run = 0;
+  int threads = 1;
+  std::string out;
+  bool force = false;
+  bool quiet = false;
+};
+
+int cmd_run(const azsim::ModelRegistry& registry, const RunOptions& o, const char* command = "run") {
+  require_files({o.scenario});
+  const auto start = std::chrono::steady_clock::now();
+  auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
+  azsim::prepare_output_dir(o.out, o.force);
+  azsim::exec::Executor executor(o.threads);
+  azsim::RunRequest request;
+  request.seed = o.seed;
+  request.run = o.run;
+  request.executor = &executor;
+  request.out_dir = o.out;
+  const azsim::RunSummary summary = scenario->run(request);
+  azsim::write_manifest(o.out, *scenario, {command, o.seed, o.run, 1});
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  azsim::write_run_info(o.out, wall, executor.threads());
+  if (!o.quiet) {
+    int hits = 0;
+    for (const auto& t : summary.targets) hits += t.hit ? 1 : 0;
+    std::cout << scenario->name() << ": seed " << o.seed << ", run " << o.run << " in " << wall << " s; "
+              << hits << " of " << summary.targets.size() << " targets hit\n";
+    for (const auto& t : summary.targets)
+      std::cout << "  " << (t.hit ? "hit " : "miss") << "  " << t.id << "  (miss " << t.miss << ")  "
+                << t.description << "\n";
+    std::cout << "outputs in " << o.out << "\n";
+  }
+  return 0;
+}
+
+int cmd_rerun(const azsim::ModelRegistry& registry, const std::string& manifest, std::string out, bool force,
+              int threads, bool quiet) {
+  const azsim::ManifestReplay m = azsim::read_manifest(manifest);
+  // The scenario files must still be the ones the run used.
+  for (std::size_t i = 0; i < m.chain_paths.size(); ++i) {
+    std::error_code ec;
+    if (!std::filesystem::exists(m.chain_paths[i], ec))
+      throw azsim::UsageError(manifest + ": scenario file " + m.chain_paths[i] + " no longer exists (run from the folder the original run was made in)");
+    if (azsim::sha256_hex(azsim::io::read_file(m.chain_paths[i])) != m.chain_sha256[i])
+      throw azsim::UsageError(manifest + ": " + m.chain_paths[i] + " has changed since the run (sha256 differs)");
+  }
+  if (out.empty()) out = (std::filesystem::path(manifest).parent_path() / "rerun").string();
+  RunOptions o;
+  o.scenario = m.scenario_path;
+  o.sets = m.sets;
+  o.seed = m.seed;
+  o.run = m.first_run;
+  o.threads = threads;
+  o.out = out;
+  o.force = force;
+  o.quiet = quiet;
+  return cmd_run(registry, o, m.command.c_str());
 }
 
 int cmd_params(const azsim::ModelRegistry& registry, const std::string& model_name) {
@@ -93,6 +166,27 @@ int main(int argc, char** argv) {
   auto* params = app.add_subcommand("params", "Print a model's parameter table (Markdown)");
   params->add_option("--model", model_name, "Model name")->capture_default_str();
 
+  RunOptions run_opts;
+  auto* run = app.add_subcommand("run", "Simulate a scenario once and write its outputs");
+  run->add_option("scenario", run_opts.scenario, "Scenario file")->required();
+  run->add_option("--seed", run_opts.seed, "Master seed")->capture_default_str();
+  run->add_option("--run", run_opts.run, "Run index (a run's randomness is keyed by seed and run)")->capture_default_str();
+  run->add_option("--threads", run_opts.threads, "Threads (results never depend on it)")->capture_default_str()->check(CLI::Range(1, 1024));
+  run->add_option("--out", run_opts.out, "Output folder")->required();
+  run->add_option("--set", run_opts.sets, "Override a value: PATH=VALUE (repeatable)");
+  run->add_flag("--force", run_opts.force, "Write into a non-empty folder");
+  run->add_flag("-q,--quiet", run_opts.quiet, "Print nothing on success");
+
+  std::string manifest, rerun_out;
+  bool rerun_force = false, rerun_quiet = false;
+  int rerun_threads = 1;
+  auto* rerun = app.add_subcommand("rerun", "Reproduce a run from its manifest.json");
+  rerun->add_option("manifest", manifest, "DIR/manifest.json of the run")->required();
+  rerun->add_option("--out", rerun_out, "Output folder (default: DIR/rerun)");
+  rerun->add_option("--threads", rerun_threads, "Threads")->capture_default_str()->check(CLI::Range(1, 1024));
+  rerun->add_flag("--force", rerun_force, "Write into a non-empty folder");
+  rerun->add_flag("-q,--quiet", rerun_quiet, "Print nothing on success");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -107,6 +201,8 @@ int main(int argc, char** argv) {
   try {
     if (*validate) return cmd_validate(registry, files, sets, quiet);
     if (*params) return cmd_params(registry, model_name);
+    if (*run) return cmd_run(registry, run_opts);
+    if (*rerun) return cmd_rerun(registry, manifest, rerun_out, rerun_force, rerun_threads, rerun_quiet);
   } catch (const azsim::UsageError& e) {
     std::cerr << "azsim: " << e.what() << "\n";
     return 2;

@@ -9,10 +9,28 @@
 #include <string_view>
 #include <vector>
 
+#include <cstdint>
+#include <filesystem>
+
+#include "core/run/summary.hpp"
 #include "core/scenario/document.hpp"
 #include "core/scenario/parameters.hpp"
 
 namespace azsim {
+
+namespace exec {
+class Executor;
+}
+
+/// @brief One run to make: its key, where its per-day files go, and optionally other
+/// parameter values than the scenario's (a calibration particle, a design point).
+struct RunRequest {
+  std::uint64_t seed = 0;
+  std::uint64_t run = 0;
+  const exec::Executor* executor = nullptr;  ///< required
+  std::filesystem::path out_dir;             ///< empty: compute the summary only
+  const std::vector<double>* parameter_values = nullptr;  ///< in ParameterSet order, or null
+};
 
 /// @brief One line of `azsim validate`'s summary, e.g. {"factions", "9"}.
 struct SummaryItem {
@@ -28,6 +46,9 @@ class LoadedScenario {
   [[nodiscard]] virtual const ParameterSet& parameters() const noexcept = 0;
   [[nodiscard]] virtual std::string name() const = 0;
   [[nodiscard]] virtual std::vector<SummaryItem> summary() const = 0;
+  /// @brief Simulates one run. Its result depends only on (seed, run, parameters): never on
+  /// the executor's thread count. Writes the single-run files when `out_dir` is set.
+  [[nodiscard]] virtual RunSummary run(const RunRequest& request) const = 0;
 };
 
 /// @brief A conflict model the engine can run.

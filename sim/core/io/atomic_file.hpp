@@ -1,7 +1,7 @@
 #pragma once
 /// @file
 /// @brief Files that are either complete or absent. Content is written to a temporary file in
-/// the same folder ("NAME.tmp.<pid>"), flushed and fsync'ed, then renamed over NAME, so an
+/// the same folder ("NAME.tmp.<pid>.<n>"), flushed and fsync'ed, then renamed over NAME, so an
 /// interrupted run never leaves a half-written file that looks complete.
 
 #include <filesystem>

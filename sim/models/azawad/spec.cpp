@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
+
+#include "models/azawad/run.hpp"
 
 namespace azsim::azawad {
 
@@ -76,6 +79,22 @@ std::vector<SummaryItem> AzawadScenario::summary() const {
       {"parameters", count(s.parameters.size())},
       {"targets", count(s.targets.size())},
   };
+}
+
+RunSummary AzawadScenario::run(const RunRequest& request) const {
+  if (!request.executor) throw std::invalid_argument("RunRequest needs an executor");
+  ParameterSet parameters = spec_.parameters;
+  if (request.parameter_values) {
+    auto items = parameters.items();
+    if (request.parameter_values->size() != items.size())
+      throw std::invalid_argument("RunRequest: wrong number of parameter values");
+    for (std::size_t i = 0; i < items.size(); ++i) items[i].value = (*request.parameter_values)[i];
+    parameters = ParameterSet(std::move(items));
+  }
+  const World w = simulate(spec_, parameters, rng::RunKey{request.seed, request.run}, *request.executor);
+  RunSummary summary = summarize(w);
+  if (!request.out_dir.empty()) write_run_files(w, summary, request.out_dir);
+  return summary;
 }
 
 }  // namespace azsim::azawad

@@ -218,6 +218,7 @@ class AzawadScenario final : public LoadedScenario {
   [[nodiscard]] std::string name() const override { return spec_.name; }
   [[nodiscard]] std::vector<SummaryItem> summary() const override;
   [[nodiscard]] const ScenarioSpec& spec() const noexcept { return spec_; }
+  [[nodiscard]] RunSummary run(const RunRequest& request) const override;
 
  private:
   Document document_;

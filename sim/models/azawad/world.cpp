@@ -159,6 +159,7 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   ns.abroad.assign(N * G, 0);
   ns.garrison.assign(N * F, 0);
   ns.inbound.assign(N * F, 0);
+  ns.wounded.assign(N * F, 0);
   ns.holders.assign(N, 0);
   ns.control.assign(N, ControlState::abandoned);
   ns.flag.resize(N);
@@ -168,6 +169,7 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   ns.engagement_defenders.assign(N, 0);
   ns.engagement_strength.assign(N * F, 0);
   ns.engagement_killed.assign(N * F, 0);
+  ns.engagement_lost.assign(N * F, 0);
 
   // Relations and grievance.
   w.relation = Eigen::MatrixXd::Zero(w.F, w.F);

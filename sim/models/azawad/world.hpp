@@ -73,6 +73,7 @@ struct Event {
   std::int64_t civilians = 0;   ///< civilians among them
   std::vector<std::pair<Index, std::int64_t>> killed;  ///< combatants killed per faction
   std::int64_t engagement = -1;  ///< battles: the engagement (consecutive days at a node)
+  FactionMask attackers = 0, defenders = 0;  ///< battles: the two sides present
   Index objective = kNone;       ///< battles: the node the attacker was campaigning for
   std::string notes;             ///< the rule and what drove it
 };
@@ -82,6 +83,26 @@ struct DailyRecord {
   std::vector<FactionMask> holders;       ///< per node
   std::vector<ControlState> control;      ///< per node
   std::vector<Index> flag;                ///< per node
+  std::vector<std::int64_t> present;      ///< N x F active fighters standing at the node
+  std::vector<std::int64_t> travelling;   ///< N x F active fighters on their way to the node
+  std::vector<std::int64_t> wounded;      ///< N x F wounded at the node
+  std::vector<std::int64_t> killed;       ///< F: combatants killed today
+  std::vector<std::int64_t> wounded_today;  ///< F: wounded today
+  std::vector<std::int64_t> civilians;    ///< G: civilians killed today
+};
+
+/// @brief A change of a pair's relation state (talks, ceasefire, war, ...).
+struct RelationChange {
+  Day day = 0;
+  Index a = kNone, b = kNone;
+  RelationState from = RelationState::neutral, to = RelationState::neutral;
+};
+
+/// @brief A change of a faction's goal (independence to autonomy, S27).
+struct GoalChange {
+  Day day = 0;
+  Index faction = kNone;
+  Goal from = Goal::none, to = Goal::none;
 };
 
 /// @brief Per-faction state.
@@ -104,6 +125,7 @@ struct NodeState {
   std::vector<std::int64_t> abroad;      ///< N x G displaced abroad (from here)
   std::vector<std::int64_t> garrison;    ///< N x F active fighters present (not travelling)
   std::vector<std::int64_t> inbound;     ///< N x F active fighters travelling here
+  std::vector<std::int64_t> wounded;     ///< N x F wounded fighters at the node
   std::vector<FactionMask> holders;      ///< factions with a garrison
   std::vector<ControlState> control;
   std::vector<Index> flag;               ///< faction whose flag flies, or kNone
@@ -112,6 +134,7 @@ struct NodeState {
   std::vector<FactionMask> engagement_defenders;
   std::vector<std::int64_t> engagement_strength;  ///< N x F fighters at the engagement's start
   std::vector<std::int64_t> engagement_killed;    ///< N x F killed in the current engagement
+  std::vector<std::int64_t> engagement_lost;      ///< N x F killed, wounded or captured in it
 };
 
 /// @brief One run's whole state.
@@ -139,6 +162,8 @@ struct World {
   std::vector<Event> events;
   std::int64_t next_engagement = 0;
   std::vector<DailyRecord> history;  ///< one per simulated day
+  std::vector<RelationChange> relation_changes;
+  std::vector<GoalChange> goal_changes;
 
   // Daily totals for casualties.csv: per faction killed/wounded, per group civilians killed.
   std::vector<std::int64_t> today_killed, today_wounded, today_civilians;

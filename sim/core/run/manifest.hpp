@@ -1,0 +1,50 @@
+#pragma once
+/// @file
+/// @brief The two metadata files of every output folder. `manifest.json` is deterministic: it
+/// records everything needed to reproduce the folder (azsim version and revision, every
+/// scenario file of the base chain with its sha256, the --set overrides, the resolved
+/// parameters, the seed, the runs). `run-info.json` holds what may differ between identical
+/// runs (wall time, threads, host) and nothing else.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+
+namespace azsim {
+
+/// @brief What a manifest says about how a folder was made.
+struct ManifestInfo {
+  std::string command;        ///< "run", "ensemble", ...
+  std::uint64_t seed = 0;
+  std::uint64_t first_run = 0;
+  std::uint64_t runs = 1;
+};
+
+/// @brief Writes DIR/manifest.json atomically.
+void write_manifest(const std::filesystem::path& dir, const LoadedScenario& scenario, const ManifestInfo& info);
+
+/// @brief Writes DIR/run-info.json atomically.
+void write_run_info(const std::filesystem::path& dir, double wall_seconds, int threads);
+
+/// @brief What `azsim rerun` needs back from a manifest.
+struct ManifestReplay {
+  std::string command;
+  std::string scenario_path;           ///< the first file of the chain, as recorded
+  std::vector<std::string> chain_sha256;
+  std::vector<std::string> chain_paths;
+  std::vector<std::string> sets;
+  std::uint64_t seed = 0, first_run = 0, runs = 1;
+};
+
+/// @brief Reads a manifest written by write_manifest. @throws IoError or UsageError with the
+/// path and what is wrong.
+[[nodiscard]] ManifestReplay read_manifest(const std::filesystem::path& manifest);
+
+/// @brief Prepares an output folder: creates it, or refuses (UsageError) when it exists and
+/// is not empty, unless `force`.
+void prepare_output_dir(const std::filesystem::path& dir, bool force);
+
+}  // namespace azsim

@@ -1,0 +1,60 @@
+#pragma once
+/// @file
+/// @brief The phases of the azawad model's day, in the order step() runs them. Each is a free
+/// function over the World, in its own file; docs/ODD.md gives their equations.
+
+#include "models/azawad/world.hpp"
+
+namespace azsim::exec {
+class Executor;
+}
+
+namespace azsim::azawad {
+
+/// @brief Recounts garrisons, inbound columns and faction totals from the fighters.
+void tally(World& w, const exec::Executor& ex);
+
+void apply_shocks(World& w);                            ///< 1. interventions arrive; mediation
+void run_economy(World& w);                             ///< 2. income, payroll, pay
+void plan_strategy(World& w);                           ///< 4. attack, defend, leave; objectives
+void move_fighters(World& w, const exec::Executor& ex); ///< 5. travel along edges
+void fight(World& w, const exec::Executor& ex);         ///< 6. ultimatums, battles, sieges, air
+void strike_from_refuges(World& w);                     ///< 6. asymmetric attacks
+void update_control(World& w);                          ///< 7. holders and flags
+void fighters_decide(World& w, const exec::Executor& ex);  ///< 9. recovery
+void record_day(World& w);                              ///< 11. what outputs and scoring need
+
+/// @brief One day: every phase in order, then the day index advances.
+void step(World& w, const exec::Executor& ex);
+
+// Helpers shared by phases.
+
+/// @brief Days to cross the direct edge a-b (0 when there is none).
+[[nodiscard]] inline std::int32_t edge_days(const World& w, Index a, Index b) noexcept {
+  return w.edge_days[static_cast<std::size_t>(a) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(b)];
+}
+/// @brief First node on a shortest path from a to b, or kNone when b is unreachable.
+[[nodiscard]] inline Index next_hop(const World& w, Index a, Index b) noexcept {
+  return w.next_hop[static_cast<std::size_t>(a) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(b)];
+}
+[[nodiscard]] inline double path_km(const World& w, Index a, Index b) noexcept {
+  return w.path_km[static_cast<std::size_t>(a) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(b)];
+}
+/// @brief Multiplier on a defender's effectiveness at a node (terrain and fortification).
+[[nodiscard]] double defence_multiplier(const World& w, Index node) noexcept;
+/// @brief Fighter-equivalents of a faction's air power where it is used.
+[[nodiscard]] double air_equivalent(const World& w, Index faction) noexcept;
+/// @brief True for nodes that can be held (towns); rural zones, refuges and borders deny control.
+[[nodiscard]] bool holdable(const World& w, Index node) noexcept;
+/// @brief The node a faction's fighters at `from` withdraw to: a neighbour not held by its
+/// enemies, preferring its own or allied towns, then rural zones and refuges, then the least
+/// threatened. kNone when there is nowhere to go.
+[[nodiscard]] Index retreat_node(const World& w, Index faction, Index from) noexcept;
+/// @brief Orders up to `count` active, stationary fighters of `faction` at `from` to `target`
+/// (lowest indices first); returns how many were ordered. Orders take effect in movement.
+std::int64_t order_fighters(World& w, Index faction, Index from, Index target, std::int64_t count);
+/// @brief Sends fighters already ordered away on their way today (used by withdrawals that
+/// happen during combat, after the movement phase).
+void depart_now(World& w, Index faction, Index from, Index target);
+
+}  // namespace azsim::azawad

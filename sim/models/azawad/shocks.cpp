@@ -1,0 +1,62 @@
+// Phase 1, shocks: the only scheduled events. Interventions bring an outside faction's forces
+// to their entry node over the build-up, switch on its air power and give it its ordered
+// objectives; mediation sets the mediation strength between factions. Nothing here decides
+// what happens when they arrive.
+
+#include <algorithm>
+
+#include "core/random/stream.hpp"
+#include "models/azawad/phases.hpp"
+
+namespace azsim::azawad {
+
+void apply_shocks(World& w) {
+  const ScenarioSpec& spec = *w.spec;
+  for (std::size_t k = 0; k < spec.interventions.size(); ++k) {
+    const InterventionSpec& s = spec.interventions[k];
+    const auto f = static_cast<std::size_t>(s.faction);
+    const std::int32_t span = std::max<std::int32_t>(1, s.build_up_days);
+    const std::int32_t d = w.day - s.day;
+    if (d < 0 || d >= span) continue;
+    if (d == 0) {
+      w.factions.entered[f] = 1;
+      w.factions.air_power[f] += s.air_power;
+      auto& obj = w.factions.objectives[f];
+      obj.insert(obj.end(), s.objectives.begin(), s.objectives.end());
+    }
+    // Even arrivals: the cumulative count after day d is fighters*(d+1)/span.
+    const std::int64_t before = s.fighters * d / span, after = s.fighters * (d + 1) / span;
+    const std::uint64_t shock_key = rng::stable_id("shock:" + s.id);
+    for (std::int64_t j = before; j < after; ++j) {
+      // Ethnicity by position in the column: the first shares[0]*fighters are group 0, etc.
+      Index g = 0;
+      double cum = 0;
+      for (std::size_t gi = 0; gi < s.ethnicity.size(); ++gi) {
+        cum += s.ethnicity[gi] * static_cast<double>(s.fighters);
+        if (static_cast<double>(j) < cum) {
+          g = static_cast<Index>(gi);
+          break;
+        }
+      }
+      const std::size_t i = w.fighters.add(rng::combine(shock_key, static_cast<std::uint64_t>(j)),
+                                           s.faction, g, s.entry_node, s.entry_node, w.day);
+      w.fighters.loyalty[i] = 1.0f;
+      w.fighters.ideology[i] = static_cast<float>(spec.factions[f].sharia);
+      w.fighters.reservation_wage[i] = 0.0f;
+      ++w.factions.recruited[f];
+    }
+  }
+  // Mediation in force today: the strongest mediation covering each pair.
+  w.mediation.setZero();
+  for (const MediationSpec& m : spec.mediations) {
+    if (w.day < m.day || w.day > m.end_day) continue;
+    auto covers = [&](Index f) {
+      return m.factions.empty() || std::find(m.factions.begin(), m.factions.end(), f) != m.factions.end();
+    };
+    for (Index a = 0; a < w.F; ++a)
+      for (Index b = 0; b < w.F; ++b)
+        if (a != b && covers(a) && covers(b)) w.mediation(a, b) = std::max(w.mediation(a, b), m.strength);
+  }
+}
+
+}  // namespace azsim::azawad

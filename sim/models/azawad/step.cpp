@@ -1,0 +1,27 @@
+// The day, phase by phase, as the model brief lists them (docs/ODD.md).
+
+#include <algorithm>
+
+#include "core/exec/executor.hpp"
+#include "models/azawad/phases.hpp"
+
+namespace azsim::azawad {
+
+void step(World& w, const exec::Executor& ex) {
+  std::fill(w.today_killed.begin(), w.today_killed.end(), 0);
+  std::fill(w.today_wounded.begin(), w.today_wounded.end(), 0);
+  std::fill(w.today_civilians.begin(), w.today_civilians.end(), 0);
+  apply_shocks(w);            // 1. outside forces arrive over their build-up; mediation
+  tally(w, ex);
+  run_economy(w);             // 2. income, payroll, pay offered; the broke cut pay
+  plan_strategy(w);           // 4. attack, reinforce, withdraw; outside forces' objectives
+  move_fighters(w, ex);       // 5. columns travel along roads and tracks
+  fight(w, ex);               // 6. ultimatums, air strikes, battles, retreat, pursuit, sieges
+  strike_from_refuges(w);     // 6. suicide and bomb attacks from refuges
+  update_control(w);          // 7. who holds each town; flags
+  fighters_decide(w, ex);     // 9. the wounded recover
+  record_day(w);              // 11. history for outputs and targets
+  ++w.day;
+}
+
+}  // namespace azsim::azawad

@@ -1,0 +1,207 @@
+// Phase 4, strategy. Each faction, from what it believes of the balance of forces:
+//  - withdraws a garrison whose strength against the threat (present and inbound enemies,
+//    and air power aimed at the place) falls below leave_ratio;
+//  - launches at most one campaign at a time against the most valuable enemy-held or
+//    abandoned town it believes it can take (believed ratio above attack_ratio / morale),
+//    sending its spare fighters from positions within reach;
+//  - outside factions pursue their ordered objectives: the first one not yet secured.
+// Beliefs are the true strengths times a log-normal error (perception_noise), drawn per
+// (day, faction, node), so attacks on bad odds happen (S24) and evacuations anticipate.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/random/samplers.hpp"
+#include "models/azawad/phases.hpp"
+#include "models/azawad/purposes.hpp"
+
+namespace azsim::azawad {
+namespace {
+
+constexpr std::int32_t kCampaignReachDays = 10;   // planning horizon of a campaign
+constexpr std::int32_t kCampaignPatienceDays = 30;  // a campaign not won by then is dropped
+
+/// The first `count` objectives of an outside faction that it has not secured.
+std::vector<Index> open_objectives(const World& w, Index f, std::size_t count);
+
+bool secured(const World& w, Index f, Index node) {
+  const FactionMask holders = w.nodes.holders[static_cast<std::size_t>(node)];
+  bool friendly = false;
+  for (Index g = 0; g < w.F; ++g) {
+    if (!(holders & bit(g))) continue;
+    if (w.at_war(f, g)) return false;
+    if (w.allied(f, g) || g == f) friendly = true;
+  }
+  return friendly;
+}
+
+std::vector<Index> open_objectives(const World& w, Index f, std::size_t count) {
+  std::vector<Index> out;
+  for (Index o : w.factions.objectives[static_cast<std::size_t>(f)]) {
+    if (out.size() >= count) break;
+    if (!secured(w, f, o)) out.push_back(o);
+  }
+  return out;
+}
+
+/// Enemy fighter-equivalents threatening f at node n: present and inbound enemies, plus the air
+/// power of enemies that have n among their next objectives.
+double threat(const World& w, Index f, Index n) {
+  double t = 0;
+  for (Index g = 0; g < w.F; ++g) {
+    if (!w.at_war(f, g)) continue;
+    t += static_cast<double>(w.nodes.garrison[w.nf(n, g)] + w.nodes.inbound[w.nf(n, g)]);
+    if (w.factions.air_power[static_cast<std::size_t>(g)] > 0) {
+      const auto next = open_objectives(w, g, 3);
+      if (std::find(next.begin(), next.end(), n) != next.end()) t += air_equivalent(w, g);
+    }
+  }
+  return t;
+}
+
+/// Strength of f's side at n: its own and allied garrisons, with the defender's multiplier.
+double own_side(const World& w, Index f, Index n) {
+  double s = 0;
+  for (Index g = 0; g < w.F; ++g)
+    if (w.allied(f, g)) s += static_cast<double>(w.nodes.garrison[w.nf(n, g)]);
+  return s * defence_multiplier(w, n);
+}
+
+/// The believed size of a true strength `x` (log-normal error drawn per faction and node).
+double perceive(const World& w, Index f, Index n, double x) {
+  if (x <= 0 || w.params.strategy.perception_noise <= 0) return x;
+  rng::Stream s = w.stream(rng::combine(w.faction_key[static_cast<std::size_t>(f)],
+                                        w.node_key[static_cast<std::size_t>(n)]),
+                           purpose::perception);
+  return x * std::exp(w.params.strategy.perception_noise * rng::normal(s, 0.0, 1.0));
+}
+
+double town_value(const World& w, Index f, Index n) {
+  const auto& node = w.spec->nodes[static_cast<std::size_t>(n)];
+  double v = 1.0 + w.params.strategy.value_population_weight * static_cast<double>(w.population(n)) / 10000.0;
+  if (std::find(node.hq_of.begin(), node.hq_of.end(), f) != node.hq_of.end()) v += 5.0;
+  if (w.nodes.flag[static_cast<std::size_t>(n)] == f) v += 1.0;  // retaking one's own town
+  return v;
+}
+
+std::int64_t spare(const World& w, Index f, Index n) {
+  const std::int64_t g = w.nodes.garrison[w.nf(n, f)];
+  return g - static_cast<std::int64_t>(std::ceil(w.params.strategy.reserve_share * static_cast<double>(g)));
+}
+
+void plan_withdrawals(World& w, Index f) {
+  for (Index n = 0; n < w.N; ++n) {
+    if (w.nodes.garrison[w.nf(n, f)] <= 0) continue;
+    const double t = threat(w, f, n);
+    if (t <= 0) continue;
+    const double ratio = own_side(w, f, n) / perceive(w, f, n, t);
+    if (ratio >= w.params.strategy.leave_ratio) continue;
+    const Index to = retreat_node(w, f, n);
+    if (to == kNone) continue;
+    const std::int64_t moved = order_fighters(w, f, n, to, w.nodes.garrison[w.nf(n, f)]);
+    if (moved == 0) continue;
+    Event e;
+    e.day = w.day;
+    e.type = "evacuation";
+    e.sub_type = "withdrawal";
+    e.actor1 = f;
+    e.node = n;
+    e.notes = "strategy: believed strength ratio " + std::to_string(ratio).substr(0, 5) +
+              " below leave_ratio; " + std::to_string(moved) + " fighters to " +
+              w.spec->nodes[static_cast<std::size_t>(to)].id;
+    w.log(std::move(e));
+  }
+}
+
+void plan_campaign(World& w, Index f) {
+  auto& fs = w.factions;
+  const auto fi = static_cast<std::size_t>(f);
+  if (fs.campaign[fi] != kNone) {
+    const Index m = fs.campaign[fi];
+    const bool won = secured(w, f, m) && w.nodes.garrison[w.nf(m, f)] > 0;
+    const bool stale = w.day - fs.campaign_since[fi] > kCampaignPatienceDays;
+    const bool spent = w.nodes.garrison[w.nf(m, f)] + w.nodes.inbound[w.nf(m, f)] == 0 &&
+                       w.day > fs.campaign_since[fi];
+    if (!(won || stale || spent)) return;
+    fs.campaign[fi] = kNone;
+  }
+  const double reach_km = w.params.movement.track_speed * kCampaignReachDays;
+  const double threshold = w.params.strategy.attack_ratio / std::max(0.05, fs.morale[fi]);
+  Index best = kNone;
+  double best_value = 0, best_ratio = 0;
+  for (Index m = 0; m < w.N; ++m) {
+    if (!holdable(w, m) || w.nodes.garrison[w.nf(m, f)] > 0) continue;
+    double defender = 0;
+    bool enemy = false;
+    for (Index g = 0; g < w.F; ++g) {
+      const auto here = static_cast<double>(w.nodes.garrison[w.nf(m, g)] + w.nodes.inbound[w.nf(m, g)]);
+      if (here <= 0) continue;
+      if (!w.at_war(f, g)) {
+        if (!w.allied(f, g)) defender = std::numeric_limits<double>::infinity();  // not our fight
+        continue;
+      }
+      enemy = true;
+      defender += here + (w.factions.air_power[static_cast<std::size_t>(g)] > 0 ? air_equivalent(w, g) : 0.0);
+    }
+    const Index flag = w.nodes.flag[static_cast<std::size_t>(m)];
+    const bool free_town = !enemy && defender == 0 && flag != kNone && w.at_war(f, flag);
+    if (!enemy && !free_town) continue;
+    if (std::isinf(defender)) continue;
+    double available = 0;
+    for (Index p = 0; p < w.N; ++p)
+      if (p != m && path_km(w, p, m) <= reach_km && threat(w, f, p) == 0)
+        available += static_cast<double>(std::max<std::int64_t>(0, spare(w, f, p)));
+    if (available < 1) continue;
+    const double believed = perceive(w, f, m, defender * defence_multiplier(w, m));
+    const double ratio = believed > 0 ? available / believed : std::numeric_limits<double>::infinity();
+    if (ratio <= threshold) continue;
+    const double value = town_value(w, f, m);
+    if (value > best_value) {
+      best = m;
+      best_value = value;
+      best_ratio = ratio;
+    }
+  }
+  if (best == kNone) return;
+  std::int64_t sent = 0;
+  for (Index p = 0; p < w.N; ++p)
+    if (p != best && path_km(w, p, best) <= reach_km && threat(w, f, p) == 0)
+      sent += order_fighters(w, f, p, best, std::max<std::int64_t>(0, spare(w, f, p)));
+  if (sent == 0) return;
+  fs.campaign[fi] = best;
+  fs.campaign_since[fi] = w.day;
+  (void)best_ratio;
+}
+
+void plan_outside(World& w, Index f) {
+  const auto next = open_objectives(w, f, 1);
+  if (next.empty()) return;
+  const Index o = next.front();
+  w.factions.campaign[static_cast<std::size_t>(f)] = o;
+  const auto& objectives = w.factions.objectives[static_cast<std::size_t>(f)];
+  for (Index p = 0; p < w.N; ++p) {
+    const std::int64_t g = w.nodes.garrison[w.nf(p, f)];
+    if (g <= 0 || p == o) continue;
+    // Secured objectives keep a garrison; everyone else moves on to the next objective.
+    const bool hold = std::find(objectives.begin(), objectives.end(), p) != objectives.end();
+    order_fighters(w, f, p, o, hold ? spare(w, f, p) : g);
+  }
+}
+
+}  // namespace
+
+void plan_strategy(World& w) {
+  for (Index f = 0; f < w.F; ++f) {
+    const auto fi = static_cast<std::size_t>(f);
+    if (!w.factions.entered[fi]) continue;
+    if (w.spec->factions[fi].kind == FactionKind::outside) {
+      plan_outside(w, f);
+      continue;
+    }
+    plan_withdrawals(w, f);
+    plan_campaign(w, f);
+  }
+}
+
+}  // namespace azsim::azawad
