@@ -16,9 +16,13 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
+OUT ?= out
+
 demo: build
 	@echo "== validating every scenario =="
 	@$(AZSIM) validate $(wildcard scenarios/*.yaml scenarios/counterfactuals/*.yaml)
+	@echo "== one run of the historical scenario (seed 7) =="
+	@$(AZSIM) run scenarios/azawad-2012-2014.yaml --seed 7 --threads $(JOBS) --out $(OUT)/historical-seed7 --force
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

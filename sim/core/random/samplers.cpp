@@ -1,5 +1,6 @@
 #include "core/random/samplers.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -159,9 +160,11 @@ constexpr std::array<double, 16> kStirlingDelta{
     const double us = 0.5 - std::abs(u);
     const double k = std::floor((2.0 * a / us + b) * u + c);
     if (k < 0.0 || k > n) continue;
-    if (us >= 0.07 && v <= v_r) return static_cast<std::int64_t>(k);
+    // The clamp only matters above 2^53, where n itself may have been rounded up.
+    const std::int64_t result = std::min(static_cast<std::int64_t>(k), n_int);
+    if (us >= 0.07 && v <= v_r) return result;
     if (std::log(v) + log_alpha - std::log(a / (us * us) + b) <= log_binomial_ratio(k, mode, n, p, q))
-      return static_cast<std::int64_t>(k);
+      return result;
   }
 }
 

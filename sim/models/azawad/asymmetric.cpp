@@ -19,12 +19,15 @@ void kill_standing(World& w, Index n, Index f, std::int64_t count) {
   auto& fi = w.fighters;
   std::int64_t done = 0;
   // Highest indices first: the newest posts; deterministic without a draw.
-  for (std::size_t i = fi.size(); i-- > 0 && done < count;) {
+  const auto here = w.standing_at(n, f);
+  for (std::size_t k = here.size(); k-- > 0 && done < count;) {
+    const std::uint32_t i = here[k];
     if (fi.faction[i] != f || fi.location[i] != n || fi.next[i] != kNone || fi.status[i] != Status::active) continue;
     fi.status[i] = Status::dead;
     ++done;
   }
   w.nodes.garrison[w.nf(n, f)] -= done;
+  w.factions.active[static_cast<std::size_t>(f)] -= done;
   w.factions.killed[static_cast<std::size_t>(f)] += done;
   w.today_killed[static_cast<std::size_t>(f)] += done;
 }

@@ -33,7 +33,7 @@ std::uint64_t pair_key(const World& w, Index n, Index f) {
 std::vector<std::size_t> standing(const World& w, Index n, Index f) {
   std::vector<std::size_t> out;
   const auto& fi = w.fighters;
-  for (std::size_t i = 0; i < fi.size(); ++i)
+  for (const std::uint32_t i : w.standing_at(n, f))
     if (fi.faction[i] == f && fi.location[i] == n && fi.next[i] == kNone && fi.status[i] == Status::active)
       out.push_back(i);
   return out;
@@ -73,6 +73,9 @@ Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t kille
   w.today_wounded[fidx] += t.wounded;
   w.factions.killed[fidx] += t.killed;
   w.nodes.garrison[w.nf(n, f)] -= t.killed + t.wounded;
+  w.nodes.wounded[w.nf(n, f)] += t.wounded;
+  w.factions.active[fidx] -= t.killed + t.wounded;
+  w.factions.wounded[fidx] += t.wounded;
   w.nodes.engagement_killed[w.nf(n, f)] += t.killed;
   w.nodes.engagement_lost[w.nf(n, f)] += t.killed + t.wounded;
   return t;
@@ -300,10 +303,16 @@ void battle(World& w, Index n) {
     if (!rng::bernoulli(s, p)) continue;
     std::int64_t captured = 0;
     auto& fi = w.fighters;
-    for (std::size_t i = 0; i < fi.size(); ++i)
+    for (const std::uint32_t i : w.standing_at(n, d))
       if (fi.faction[i] == d && fi.location[i] == n && fi.next[i] == kNone &&
           (fi.status[i] == Status::active || fi.status[i] == Status::wounded)) {
-        if (fi.status[i] == Status::active) --ns.garrison[w.nf(n, d)];
+        if (fi.status[i] == Status::active) {
+          --ns.garrison[w.nf(n, d)];
+          --w.factions.active[static_cast<std::size_t>(d)];
+        } else {
+          --ns.wounded[w.nf(n, d)];
+          --w.factions.wounded[static_cast<std::size_t>(d)];
+        }
         fi.status[i] = Status::captured;
         ++captured;
       }
@@ -392,7 +401,7 @@ void fight(World& w, const exec::Executor& ex) {
     }
     battle(w, n);
   }
-  tally(w, ex);
+  (void)ex;  // combat is sequential over nodes; its bookkeeping keeps the counts current
 }
 
 }  // namespace azsim::azawad

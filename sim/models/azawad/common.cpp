@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "core/exec/executor.hpp"
@@ -13,42 +14,99 @@ namespace {
 constexpr std::size_t kGrain = 1u << 14;  // fighters per chunk: fixed, so results never depend on threads
 }
 
-void tally(World& w, const exec::Executor& ex) {
-  const auto N = static_cast<std::size_t>(w.N), F = static_cast<std::size_t>(w.F);
-  const std::size_t garrison_at = 0, inbound_at = N * F, wounded_node_at = 2 * N * F,
-                    active_at = 3 * N * F, wounded_at = active_at + F;
-  const std::size_t width = wounded_at + F;
+namespace {
+/// Layout of the per-chunk count vector: garrison N x F, inbound N x F, wounded by node N x F,
+/// active F, wounded F.
+struct CountLayout {
+  std::size_t N, F, garrison, inbound, wounded_node, active, wounded, width;
+  explicit CountLayout(const World& w)
+      : N(static_cast<std::size_t>(w.N)), F(static_cast<std::size_t>(w.F)), garrison(0), inbound(N * F),
+        wounded_node(2 * N * F), active(3 * N * F), wounded(3 * N * F + F), width(3 * N * F + 2 * F) {}
+};
+
+/// Adds fighter i to the counts `c`, and to the roster bucket counts `r` when it stands somewhere.
+inline void count_fighter(const World& w, const CountLayout& L, std::size_t i, std::int64_t* c, std::uint32_t* r) {
   const auto& fi = w.fighters;
-  // Integer counts: the sum is exact, so chunk partials combine to the same result in any order.
-  std::vector<std::int64_t> counts = ex.reduce(
-      fi.size(), kGrain, std::vector<std::int64_t>(width, 0),
-      [&](std::size_t b, std::size_t e) {
-        std::vector<std::int64_t> c(width, 0);
-        for (std::size_t i = b; i < e; ++i) {
-          const auto f = static_cast<std::size_t>(fi.faction[i]);
-          if (fi.status[i] == Status::active) {
-            ++c[active_at + f];
-            if (fi.next[i] == kNone)
-              ++c[garrison_at + static_cast<std::size_t>(fi.location[i]) * F + f];
-            else
-              ++c[inbound_at + static_cast<std::size_t>(fi.next[i]) * F + f];
-          } else if (fi.status[i] == Status::wounded) {
-            ++c[wounded_at + f];
-            ++c[wounded_node_at + static_cast<std::size_t>(fi.location[i]) * F + f];
-          }
-        }
-        return c;
-      },
-      [](std::vector<std::int64_t> acc, std::vector<std::int64_t> part) {
-        for (std::size_t k = 0; k < acc.size(); ++k) acc[k] += part[k];
-        return acc;
-      });
-  std::copy_n(counts.begin() + static_cast<std::ptrdiff_t>(garrison_at), N * F, w.nodes.garrison.begin());
-  std::copy_n(counts.begin() + static_cast<std::ptrdiff_t>(inbound_at), N * F, w.nodes.inbound.begin());
-  std::copy_n(counts.begin() + static_cast<std::ptrdiff_t>(wounded_node_at), N * F, w.nodes.wounded.begin());
-  std::copy_n(counts.begin() + static_cast<std::ptrdiff_t>(active_at), F, w.factions.active.begin());
-  std::copy_n(counts.begin() + static_cast<std::ptrdiff_t>(wounded_at), F, w.factions.wounded.begin());
+  const auto f = static_cast<std::size_t>(fi.faction[i]);
+  const auto loc = static_cast<std::size_t>(fi.location[i]);
+  const Status st = fi.status[i];
+  if (st == Status::active) {
+    ++c[L.active + f];
+    if (fi.next[i] == kNone) {
+      ++c[L.garrison + loc * L.F + f];
+      if (r) ++r[loc * L.F + f];
+    } else {
+      ++c[L.inbound + static_cast<std::size_t>(fi.next[i]) * L.F + f];
+    }
+  } else if (st == Status::wounded) {
+    ++c[L.wounded + f];
+    ++c[L.wounded_node + loc * L.F + f];
+    if (r && fi.next[i] == kNone) ++r[loc * L.F + f];
+  }
 }
+
+void store_counts(World& w, const CountLayout& L, const std::vector<std::int64_t>& counts) {
+  const auto at = [&](std::size_t k) { return counts.begin() + static_cast<std::ptrdiff_t>(k); };
+  std::copy_n(at(L.garrison), L.N * L.F, w.nodes.garrison.begin());
+  std::copy_n(at(L.inbound), L.N * L.F, w.nodes.inbound.begin());
+  std::copy_n(at(L.wounded_node), L.N * L.F, w.nodes.wounded.begin());
+  std::copy_n(at(L.active), L.F, w.factions.active.begin());
+  std::copy_n(at(L.wounded), L.F, w.factions.wounded.begin());
+}
+
+/// Second half of a sweep: roster offsets from the per-chunk bucket counts, then a parallel
+/// scatter in which each chunk fills its own slots, so every bucket lists fighters by index.
+void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::uint32_t>& bucket_counts,
+                    std::size_t chunks) {
+  const auto& fi = w.fighters;
+  const std::size_t buckets = static_cast<std::size_t>(w.N) * static_cast<std::size_t>(w.F);
+  w.roster_start.assign(buckets + 1, 0);
+  std::vector<std::size_t> offset(chunks * buckets, 0);
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < buckets; ++k) {
+    w.roster_start[k] = total;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      offset[c * buckets + k] = total;
+      total += bucket_counts[c * buckets + k];
+    }
+  }
+  w.roster_start[buckets] = total;
+  w.roster.resize(total);
+  ex.for_chunks(fi.size(), kGrain, [&](std::size_t b, std::size_t e) {
+    std::size_t* o = offset.data() + (b / kGrain) * buckets;
+    for (std::size_t i = b; i < e; ++i) {
+      if (fi.next[i] != kNone || (fi.status[i] != Status::active && fi.status[i] != Status::wounded)) continue;
+      w.roster[o[w.nf(fi.location[i], fi.faction[i])]++] = static_cast<std::uint32_t>(i);
+    }
+  });
+}
+}  // namespace
+
+void sweep(World& w, const exec::Executor& ex, const std::function<void(std::size_t, std::size_t)>& update) {
+  const CountLayout L(w);
+  const std::size_t n = w.fighters.size();
+  const std::size_t chunks = (n + kGrain - 1) / kGrain;
+  const std::size_t buckets = L.N * L.F;
+  std::vector<std::int64_t> counts(chunks * L.width, 0);
+  std::vector<std::uint32_t> bucket_counts(chunks * buckets, 0);
+  ex.for_chunks(n, kGrain, [&](std::size_t b, std::size_t e) {
+    if (update) update(b, e);
+    const std::size_t c = b / kGrain;
+    std::int64_t* cc = counts.data() + c * L.width;
+    std::uint32_t* rc = bucket_counts.data() + c * buckets;
+    for (std::size_t i = b; i < e; ++i) count_fighter(w, L, i, cc, rc);
+  });
+  // Integer sums: exact, and taken in chunk order anyway.
+  std::vector<std::int64_t> total(L.width, 0);
+  for (std::size_t c = 0; c < chunks; ++c)
+    for (std::size_t k = 0; k < L.width; ++k) total[k] += counts[c * L.width + k];
+  store_counts(w, L, total);
+  scatter_roster(w, ex, bucket_counts, chunks);
+}
+
+void tally(World& w, const exec::Executor& ex) { sweep(w, ex, nullptr); }
+
+void build_roster(World& w, const exec::Executor& ex) { sweep(w, ex, nullptr); }
 
 double defence_multiplier(const World& w, Index node) noexcept {
   const auto& n = w.spec->nodes[static_cast<std::size_t>(node)];
@@ -98,7 +156,8 @@ Index retreat_node(const World& w, Index faction, Index from) noexcept {
 std::int64_t order_fighters(World& w, Index faction, Index from, Index target, std::int64_t count) {
   auto& fi = w.fighters;
   std::int64_t ordered = 0;
-  for (std::size_t i = 0; i < fi.size() && ordered < count; ++i) {
+  for (const std::uint32_t i : w.standing_at(from, faction)) {
+    if (ordered >= count) break;
     if (fi.faction[i] != faction || fi.location[i] != from || fi.status[i] != Status::active ||
         fi.next[i] != kNone || fi.target[i] != kNone)
       continue;
@@ -113,7 +172,7 @@ void depart_now(World& w, Index faction, Index from, Index target) {
   const Index hop = next_hop(w, from, target);
   if (hop == kNone || hop == from) return;
   const std::int32_t days = edge_days(w, from, hop);
-  for (std::size_t i = 0; i < fi.size(); ++i) {
+  for (const std::uint32_t i : w.standing_at(from, faction)) {
     if (fi.faction[i] != faction || fi.location[i] != from || fi.next[i] != kNone) continue;
     if (fi.status[i] != Status::active && fi.status[i] != Status::wounded) continue;
     fi.target[i] = static_cast<std::int16_t>(target);

@@ -10,8 +10,9 @@ namespace azsim::azawad {
 void move_fighters(World& w, const exec::Executor& ex) {
   auto& fi = w.fighters;
   const Day today = w.day;
-  // Each fighter writes only its own entries: the chunks are independent.
-  ex.for_chunks(fi.size(), 1u << 14, [&](std::size_t b, std::size_t e) {
+  // Each fighter writes only its own entries: the chunks are independent. The same pass
+  // recounts garrisons and rebuilds the roster.
+  sweep(w, ex, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const Status s = fi.status[i];
       if (s != Status::active && s != Status::wounded) continue;
@@ -35,7 +36,6 @@ void move_fighters(World& w, const exec::Executor& ex) {
       fi.arrive_day[i] = today + edge_days(w, fi.location[i], hop);
     }
   });
-  tally(w, ex);
 }
 
 }  // namespace azsim::azawad

@@ -3,6 +3,8 @@
 /// @brief The phases of the azawad model's day, in the order step() runs them. Each is a free
 /// function over the World, in its own file; docs/ODD.md gives their equations.
 
+#include <functional>
+
 #include "models/azawad/world.hpp"
 
 namespace azsim::exec {
@@ -11,10 +13,18 @@ class Executor;
 
 namespace azsim::azawad {
 
-/// @brief Recounts garrisons, inbound columns and faction totals from the fighters.
+/// @brief Recounts garrisons, inbound columns and faction totals from the fighters, and
+/// rebuilds the roster. The phases keep these counts up to date as they change fighters; a
+/// full recount is done by sweep() after movement, and by tests to check the bookkeeping.
 void tally(World& w, const exec::Executor& ex);
+/// @brief One parallel pass over the fighters: applies `update(begin, end)` to each chunk,
+/// recounts, and rebuilds the roster (a counting sort whose buckets list fighters by index
+/// whatever the thread count).
+void sweep(World& w, const exec::Executor& ex, const std::function<void(std::size_t, std::size_t)>& update);
+/// @brief Recounts and rebuilds the roster without changing any fighter.
+void build_roster(World& w, const exec::Executor& ex);
 
-void apply_shocks(World& w);                            ///< 1. interventions arrive; mediation
+bool apply_shocks(World& w);  ///< 1. interventions arrive (true if any did today); mediation
 void run_economy(World& w);                             ///< 2. income, payroll, pay
 void plan_strategy(World& w);                           ///< 4. attack, defend, leave; objectives
 void move_fighters(World& w, const exec::Executor& ex); ///< 5. travel along edges

@@ -10,7 +10,8 @@
 
 namespace azsim::azawad {
 
-void apply_shocks(World& w) {
+bool apply_shocks(World& w) {
+  bool arrivals = false;
   const ScenarioSpec& spec = *w.spec;
   for (std::size_t k = 0; k < spec.interventions.size(); ++k) {
     const InterventionSpec& s = spec.interventions[k];
@@ -44,6 +45,7 @@ void apply_shocks(World& w) {
       w.fighters.ideology[i] = static_cast<float>(spec.factions[f].sharia);
       w.fighters.reservation_wage[i] = 0.0f;
       ++w.factions.recruited[f];
+      arrivals = true;
     }
   }
   // Mediation in force today: the strongest mediation covering each pair.
@@ -57,6 +59,7 @@ void apply_shocks(World& w) {
       for (Index b = 0; b < w.F; ++b)
         if (a != b && covers(a) && covers(b)) w.mediation(a, b) = std::max(w.mediation(a, b), m.strength);
   }
+  return arrivals;
 }
 
 }  // namespace azsim::azawad

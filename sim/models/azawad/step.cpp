@@ -11,8 +11,8 @@ void step(World& w, const exec::Executor& ex) {
   std::fill(w.today_killed.begin(), w.today_killed.end(), 0);
   std::fill(w.today_wounded.begin(), w.today_wounded.end(), 0);
   std::fill(w.today_civilians.begin(), w.today_civilians.end(), 0);
-  apply_shocks(w);            // 1. outside forces arrive over their build-up; mediation
-  tally(w, ex);
+  if (apply_shocks(w))        // 1. outside forces arrive over their build-up; mediation
+    build_roster(w, ex);      //    (new fighters: recount and rebuild the roster)
   run_economy(w);             // 2. income, payroll, pay offered; the broke cut pay
   plan_strategy(w);           // 4. attack, reinforce, withdraw; outside forces' objectives
   move_fighters(w, ex);       // 5. columns travel along roads and tracks

@@ -52,10 +52,9 @@ double threat(const World& w, Index f, Index n) {
   for (Index g = 0; g < w.F; ++g) {
     if (!w.at_war(f, g)) continue;
     t += static_cast<double>(w.nodes.garrison[w.nf(n, g)] + w.nodes.inbound[w.nf(n, g)]);
-    if (w.factions.air_power[static_cast<std::size_t>(g)] > 0) {
-      const auto next = open_objectives(w, g, 3);
-      if (std::find(next.begin(), next.end(), n) != next.end()) t += air_equivalent(w, g);
-    }
+    if (w.factions.air_power[static_cast<std::size_t>(g)] > 0 &&
+        w.air_target[static_cast<std::size_t>(g) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(n)])
+      t += air_equivalent(w, g);
   }
   return t;
 }
@@ -192,6 +191,13 @@ void plan_outside(World& w, Index f) {
 }  // namespace
 
 void plan_strategy(World& w) {
+  // Where each air power will strike next: its next three unsecured objectives (computed once
+  // a day; every faction's threat assessment reads it).
+  w.air_target.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0);
+  for (Index g = 0; g < w.F; ++g)
+    if (w.factions.air_power[static_cast<std::size_t>(g)] > 0)
+      for (Index o : open_objectives(w, g, 3))
+        w.air_target[static_cast<std::size_t>(g) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(o)] = 1;
   for (Index f = 0; f < w.F; ++f) {
     const auto fi = static_cast<std::size_t>(f);
     if (!w.factions.entered[fi]) continue;

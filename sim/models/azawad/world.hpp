@@ -6,6 +6,7 @@
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -153,11 +154,19 @@ struct World {
   std::vector<Day> relation_since;            ///< F x F: day the state began
   Eigen::MatrixXd grievance;               ///< G x G: row group's grievance against column group
   Eigen::MatrixXd mediation;               ///< F x F: mediation strength today
+  std::vector<char> air_target;            ///< F x N: where each air power strikes next (today)
 
   std::vector<std::uint64_t> node_key, faction_key, group_key;  ///< stable ids
   std::vector<Index> next_hop;    ///< N x N: first node on a shortest path, or kNone
   std::vector<double> path_km;    ///< N x N: shortest-path distance
   std::vector<std::int32_t> edge_days;  ///< N x N: days to travel a direct edge, 0 if none
+
+  /// Fighters standing at each node (not travelling; active or wounded when the roster was
+  /// built), grouped by (node, faction) in index order: roster[roster_start[nf] ..
+  /// roster_start[nf + 1]). Rebuilt after arrivals; callers re-check status, since combat
+  /// changes it during the day.
+  std::vector<std::uint32_t> roster;
+  std::vector<std::size_t> roster_start;
 
   std::vector<Event> events;
   std::int64_t next_engagement = 0;
@@ -186,6 +195,11 @@ struct World {
   /// @brief A stream for one (day, entity, purpose) of this run.
   [[nodiscard]] rng::Stream stream(std::uint64_t entity, std::uint64_t purpose) const noexcept {
     return rng::Stream(key, day, entity, purpose);
+  }
+  /// @brief The roster entries of faction f at node n.
+  [[nodiscard]] std::span<const std::uint32_t> standing_at(int n, int f) const noexcept {
+    const std::size_t k = nf(n, f);
+    return {roster.data() + roster_start[k], roster_start[k + 1] - roster_start[k]};
   }
   /// @brief Total residents of a node now.
   [[nodiscard]] std::int64_t population(int n) const noexcept;
