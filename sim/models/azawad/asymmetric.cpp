@@ -15,7 +15,7 @@
 namespace azsim::azawad {
 
 namespace {
-void kill_standing(World& w, Index n, Index f, std::int64_t count) {
+void kill_standing(World& w, Index n, Index f, std::int64_t count, Index perpetrator) {
   auto& fi = w.fighters;
   std::int64_t done = 0;
   // Highest indices first: the newest posts; deterministic without a draw.
@@ -25,6 +25,7 @@ void kill_standing(World& w, Index n, Index f, std::int64_t count) {
     if (fi.faction[i] != f || fi.location[i] != n || fi.next[i] != kNone || fi.status[i] != Status::active) continue;
     fi.status[i] = Status::dead;
     ++done;
+    if (perpetrator != kNone) w.violence_today.push_back({n, perpetrator, fi.group[i], 1, false});
   }
   w.nodes.garrison[w.nf(n, f)] -= done;
   w.factions.active[static_cast<std::size_t>(f)] -= done;
@@ -67,8 +68,8 @@ void strike_from_refuges(World& w) {
       const bool suicide = rng::bernoulli(s, p.suicide_share);
       const auto toll = static_cast<std::int64_t>(std::floor(rng::pareto(s, p.min_fatalities, p.tail_index)));
       const std::int64_t killed = std::min(toll, most);
-      kill_standing(w, m, victim, killed);
-      if (suicide) kill_standing(w, r, f, 1);
+      kill_standing(w, m, victim, killed, f);
+      if (suicide) kill_standing(w, r, f, 1, kNone);
       Event e;
       e.day = w.day;
       e.type = suicide ? "suicide_bomb" : "bomb";

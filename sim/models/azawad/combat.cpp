@@ -45,7 +45,8 @@ struct Toll {
 
 /// Makes `casualties` of f's fighters at n casualties, `killed` of them dead, chosen uniformly
 /// by a keyed partial shuffle; the rest are wounded for an exponential time.
-Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t killed, std::uint64_t purpose_key) {
+Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t killed, std::uint64_t purpose_key,
+         Index perpetrator) {
   std::vector<std::size_t> pool = standing(w, n, f);
   casualties = std::min<std::int64_t>(casualties, static_cast<std::int64_t>(pool.size()));
   killed = std::min(killed, casualties);
@@ -61,6 +62,7 @@ Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t kille
     if (k < killed) {
       fi.status[i] = Status::dead;
       ++t.killed;
+      w.violence_today.push_back({n, perpetrator, fi.group[i], 1, false});
     } else {
       fi.status[i] = Status::wounded;
       fi.recover_day[i] = w.day + 1 +
@@ -82,7 +84,7 @@ Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t kille
 }
 
 /// Kills `count` residents of node n, spread over groups as a multinomial by population.
-std::int64_t kill_civilians(World& w, Index n, std::int64_t count, rng::Stream& s) {
+std::int64_t kill_civilians(World& w, Index n, std::int64_t count, rng::Stream& s, Index perpetrator) {
   std::int64_t left = std::min(count, w.population(n)), done = 0;
   std::int64_t pop_left = w.population(n);
   for (Index g = 0; g < w.G && left > 0; ++g) {
@@ -96,6 +98,7 @@ std::int64_t kill_civilians(World& w, Index n, std::int64_t count, rng::Stream& 
     left -= d;
     done += d;
     w.today_civilians[static_cast<std::size_t>(g)] += d;
+    if (d > 0) w.violence_today.push_back({n, perpetrator, g, d, true});
   }
   return done;
 }
@@ -136,6 +139,18 @@ Index largest(const World& w, Index n, FactionMask among) {
     if ((among & bit(f)) && w.nodes.garrison[w.nf(n, f)] > most) {
       most = w.nodes.garrison[w.nf(n, f)];
       best = f;
+    }
+  return best;
+}
+
+/// The largest faction at war with f among those present: who is blamed for f's dead.
+Index main_enemy(const World& w, Index n, Index f, FactionMask present) {
+  Index best = kNone;
+  std::int64_t most = -1;
+  for (Index g = 0; g < w.F; ++g)
+    if ((present & bit(g)) && w.at_war(f, g) && w.nodes.garrison[w.nf(n, g)] > most) {
+      most = w.nodes.garrison[w.nf(n, g)];
+      best = g;
     }
   return best;
 }
@@ -256,7 +271,7 @@ void battle(World& w, Index n) {
     rng::Stream s = w.stream(pair_key(w, n, i), purpose::casualties);
     const std::int64_t cas = l > 0 ? rng::binomial(s, n_i, 1.0 - std::exp(-l / static_cast<double>(n_i))) : 0;
     const std::int64_t kil = rng::binomial(s, cas, c.killed_share);
-    const Toll t = hit(w, n, i, cas, kil, purpose::who_is_hit);
+    const Toll t = hit(w, n, i, cas, kil, purpose::who_is_hit, main_enemy(w, n, i, present));
     casualties_total += t.killed + t.wounded;
     e.killed.emplace_back(i, t.killed);
     e.fatalities += t.killed;
@@ -265,7 +280,8 @@ void battle(World& w, Index n) {
   }
   if (!sheltered && casualties_total > 0) {
     rng::Stream s = w.stream(w.node_key[ni], purpose::civilians);
-    const std::int64_t civ = kill_civilians(w, n, rng::poisson(s, c.collateral * static_cast<double>(casualties_total)), s);
+    const std::int64_t civ =
+        kill_civilians(w, n, rng::poisson(s, c.collateral * static_cast<double>(casualties_total)), s, e.actor1);
     e.civilians = civ;
     e.fatalities += civ;
   }
@@ -282,7 +298,8 @@ void battle(World& w, Index n) {
     rng::Stream s = w.stream(pair_key(w, n, i), purpose::pursuit);
     const double l = c.pursuit_rate * lambda[static_cast<std::size_t>(i)];
     const std::int64_t cas = rng::binomial(s, n_i, 1.0 - std::exp(-l / static_cast<double>(n_i)));
-    const Toll t = hit(w, n, i, cas, rng::binomial(s, cas, c.killed_share), purpose::pursuit);
+    const Toll t = hit(w, n, i, cas, rng::binomial(s, cas, c.killed_share), purpose::pursuit,
+                       main_enemy(w, n, i, present));
     for (auto& [f, k] : e.killed)
       if (f == i) k += t.killed;
     e.fatalities += t.killed;
@@ -371,7 +388,7 @@ void air_strikes(World& w) {
       if (!holdable(w, target)) l = std::min(l, c.rural_cap * static_cast<double>(n_g));
       rng::Stream s = w.stream(pair_key(w, target, g), purpose::air_strike);
       const std::int64_t cas = rng::binomial(s, n_g, 1.0 - std::exp(-l / static_cast<double>(n_g)));
-      const Toll t = hit(w, target, g, cas, rng::binomial(s, cas, c.killed_share), purpose::air_strike);
+      const Toll t = hit(w, target, g, cas, rng::binomial(s, cas, c.killed_share), purpose::air_strike, f);
       if (e.actor2 == kNone) e.actor2 = g;
       e.killed.emplace_back(g, t.killed);
       e.fatalities += t.killed;

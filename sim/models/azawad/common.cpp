@@ -18,10 +18,11 @@ namespace {
 /// Layout of the per-chunk count vector: garrison N x F, inbound N x F, wounded by node N x F,
 /// active F, wounded F.
 struct CountLayout {
-  std::size_t N, F, garrison, inbound, wounded_node, active, wounded, width;
+  std::size_t N, F, G, garrison, inbound, wounded_node, active, wounded, by_group, armed, width;
   explicit CountLayout(const World& w)
-      : N(static_cast<std::size_t>(w.N)), F(static_cast<std::size_t>(w.F)), garrison(0), inbound(N * F),
-        wounded_node(2 * N * F), active(3 * N * F), wounded(3 * N * F + F), width(3 * N * F + 2 * F) {}
+      : N(static_cast<std::size_t>(w.N)), F(static_cast<std::size_t>(w.F)), G(static_cast<std::size_t>(w.G)),
+        garrison(0), inbound(N * F), wounded_node(2 * N * F), active(3 * N * F), wounded(3 * N * F + F),
+        by_group(3 * N * F + 2 * F), armed(3 * N * F + 2 * F + F * G), width(3 * N * F + 2 * F + F * G + N * G) {}
 };
 
 /// Adds fighter i to the counts `c`, and to the roster bucket counts `r` when it stands somewhere.
@@ -32,6 +33,8 @@ inline void count_fighter(const World& w, const CountLayout& L, std::size_t i, s
   const Status st = fi.status[i];
   if (st == Status::active) {
     ++c[L.active + f];
+    ++c[L.by_group + f * L.G + static_cast<std::size_t>(fi.group[i])];
+    ++c[L.armed + loc * L.G + static_cast<std::size_t>(fi.group[i])];
     if (fi.next[i] == kNone) {
       ++c[L.garrison + loc * L.F + f];
       if (r) ++r[loc * L.F + f];
@@ -52,6 +55,14 @@ void store_counts(World& w, const CountLayout& L, const std::vector<std::int64_t
   std::copy_n(at(L.wounded_node), L.N * L.F, w.nodes.wounded.begin());
   std::copy_n(at(L.active), L.F, w.factions.active.begin());
   std::copy_n(at(L.wounded), L.F, w.factions.wounded.begin());
+  // The ethnic mix of each faction's active fighters, and armed men by node and group.
+  w.ethnic_mix.assign(L.F * L.G, 0.0);
+  for (std::size_t f = 0; f < L.F; ++f) {
+    const auto n = static_cast<double>(counts[L.active + f]);
+    for (std::size_t g = 0; g < L.G && n > 0; ++g)
+      w.ethnic_mix[f * L.G + g] = static_cast<double>(counts[L.by_group + f * L.G + g]) / n;
+  }
+  w.armed.assign(at(L.armed), at(L.armed + L.N * L.G));
 }
 
 /// Second half of a sweep: roster offsets from the per-chunk bucket counts, then a parallel

@@ -32,12 +32,13 @@ struct ModelParams {
   } asymmetric;
   struct {
     double violence_effect, ethnic_alignment, rule_effect, grievance_per_death, grievance_decay,
-        reprisal_base, reprisal_branching, reprisal_memory_days, massacre_tail_index,
-        flight_per_death, abroad_share;
+        combatant_weight, reprisal_base, reprisal_branching, reprisal_memory_days,
+        massacre_tail_index, flight_per_death, abroad_share;
   } civilians;
   struct {
     double defection_base, pay_weight, ideology_weight, ethnicity_weight, winning_weight,
-        contagion_weight, desertion_base, unpaid_desertion, recruitment_rate, reservation_wage;
+        contagion_weight, loyalty_weight, desertion_base, unpaid_desertion, recruitment_rate,
+        reservation_wage;
   } fighters;
   struct {
     double talks_base, losses_weight, displacement_weight, mediation_weight, ceasefire_hazard,

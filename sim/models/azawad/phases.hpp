@@ -26,13 +26,19 @@ void build_roster(World& w, const exec::Executor& ex);
 
 bool apply_shocks(World& w);  ///< 1. interventions arrive (true if any did today); mediation
 void run_economy(World& w);                             ///< 2. income, payroll, pay
+void update_relations(World& w);                        ///< 3. drift, shared enemies, incidents
 void plan_strategy(World& w);                           ///< 4. attack, defend, leave; objectives
 void move_fighters(World& w, const exec::Executor& ex); ///< 5. travel along edges
 void fight(World& w, const exec::Executor& ex);         ///< 6. ultimatums, battles, sieges, air
 void strike_from_refuges(World& w);                     ///< 6. asymmetric attacks
 void update_control(World& w);                          ///< 7. holders and flags
+void update_civilians(World& w);                        ///< 8. support, grievance, reprisals, flight
 void fighters_decide(World& w, const exec::Executor& ex);  ///< 9. recovery
+void negotiate(World& w);                               ///< 10. talks, ceasefires, violations, goals
 void record_day(World& w);                              ///< 11. what outputs and scoring need
+
+/// @brief Changes a pair's relation state (both directions), logging the change.
+void set_relation_state(World& w, Index a, Index b, RelationState to);
 
 /// @brief One day: every phase in order, then the day index advances.
 void step(World& w, const exec::Executor& ex);

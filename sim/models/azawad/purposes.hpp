@@ -20,4 +20,10 @@ inline constexpr std::uint64_t air_strike = stable_id("combat.air_strike");
 inline constexpr std::uint64_t strike = stable_id("asymmetric.strike");
 inline constexpr std::uint64_t recovery = stable_id("fighters.recovery");
 inline constexpr std::uint64_t arrivals = stable_id("shocks.arrivals");
+inline constexpr std::uint64_t incident = stable_id("relations.incident");
+inline constexpr std::uint64_t reprisal = stable_id("civilians.reprisal");
+inline constexpr std::uint64_t flight = stable_id("civilians.flight");
+inline constexpr std::uint64_t decide = stable_id("fighters.decide");
+inline constexpr std::uint64_t recruit = stable_id("fighters.recruit");
+inline constexpr std::uint64_t negotiate = stable_id("negotiation.hazard");
 }  // namespace azsim::azawad::purpose

@@ -15,7 +15,14 @@ void record_day(World& w) {
   r.killed = w.today_killed;
   r.wounded_today = w.today_wounded;
   r.civilians = w.today_civilians;
+  r.relation.assign(w.relation.data(), w.relation.data() + w.relation.size());
+  r.relation_state = w.relation_state;
+  r.support = w.support;
+  r.grievance.assign(w.grievance.data(), w.grievance.data() + w.grievance.size());
+  r.displaced = w.nodes.displaced;
+  r.abroad = w.nodes.abroad;
   w.history.push_back(std::move(r));
+  w.active_by_day.push_back(w.factions.active);
 }
 
 }  // namespace azsim::azawad

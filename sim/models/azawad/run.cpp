@@ -41,6 +41,11 @@ RunSummary summarize(const World& w) {
     s.outcomes.push_back({"fighters_end." + id, static_cast<double>(w.factions.active[fi] + w.factions.wounded[fi]), "fighters"});
     s.outcomes.push_back({"killed." + id, static_cast<double>(w.factions.killed[fi]), "fighters"});
     s.outcomes.push_back({"pay_end." + id, w.factions.pay[fi], "CFA per day"});
+    s.outcomes.push_back({"recruited." + id, static_cast<double>(w.factions.recruited[fi]), "fighters"});
+    std::int64_t out = 0;
+    for (const Defection& d : w.defections)
+      if (d.from == f) out += d.count;
+    s.outcomes.push_back({"defected_out." + id, static_cast<double>(out), "fighters"});
   }
   std::int64_t civilians = 0, battles = 0, bombings = 0;
   for (const auto& r : w.history)
@@ -52,6 +57,11 @@ RunSummary summarize(const World& w) {
   s.outcomes.push_back({"civilians_killed", static_cast<double>(civilians), "people"});
   s.outcomes.push_back({"battle_days", static_cast<double>(battles), "events"});
   s.outcomes.push_back({"bombings", static_cast<double>(bombings), "events"});
+  std::int64_t reprisals = 0, displaced = 0;
+  for (const Event& e : w.events) reprisals += e.type == "reprisal" || e.type == "massacre";
+  for (std::size_t k = 0; k < w.nodes.displaced.size(); ++k) displaced += w.nodes.displaced[k] + w.nodes.abroad[k];
+  s.outcomes.push_back({"reprisals", static_cast<double>(reprisals), "events"});
+  s.outcomes.push_back({"displaced", static_cast<double>(displaced), "people"});
   return s;
 }
 
@@ -131,6 +141,65 @@ void write_run_files(const World& w, const RunSummary& summary, const std::files
           << w.key.run;
       csv.end_row();
     }
+    f.commit();
+  }
+  {
+    io::AtomicFile f(dir / "relations.csv");
+    io::CsvWriter csv(f.stream(), {"date", "day", "faction_a", "faction_b", "value", "state"});
+    for (std::size_t d = 0; d < w.history.size(); ++d)
+      for (Index a = 0; a < w.F; ++a)
+        for (Index b = a + 1; b < w.F; ++b) {
+          const DailyRecord& r = w.history[d];
+          csv << date(static_cast<Day>(d)) << static_cast<std::int64_t>(d) << spec.factions[static_cast<std::size_t>(a)].id
+              << spec.factions[static_cast<std::size_t>(b)].id << r.relation[w.ff(a, b)]
+              << to_string(r.relation_state[w.ff(a, b)]);
+          csv.end_row();
+        }
+    f.commit();
+  }
+  {
+    io::AtomicFile f(dir / "displacement.csv");
+    io::CsvWriter csv(f.stream(), {"date", "day", "node", "group", "displaced_within", "abroad"});
+    for (std::size_t d = 0; d < w.history.size(); ++d)
+      for (Index n = 0; n < w.N; ++n)
+        for (Index g = 0; g < w.G; ++g) {
+          const DailyRecord& r = w.history[d];
+          const std::size_t k = w.ng(n, g);
+          if (r.displaced[k] == 0 && r.abroad[k] == 0) continue;
+          csv << date(static_cast<Day>(d)) << static_cast<std::int64_t>(d) << spec.nodes[static_cast<std::size_t>(n)].id
+              << spec.groups[static_cast<std::size_t>(g)].id << r.displaced[k] << r.abroad[k];
+          csv.end_row();
+        }
+    f.commit();
+  }
+  {
+    io::AtomicFile f(dir / "defections.csv");
+    io::CsvWriter csv(f.stream(), {"date", "day", "from", "to", "node", "count", "driver"});
+    for (const Defection& d : w.defections) {
+      csv << date(d.day) << static_cast<std::int64_t>(d.day) << faction_id(w, d.from) << faction_id(w, d.to)
+          << spec.nodes[static_cast<std::size_t>(d.node)].id << d.count << d.driver;
+      csv.end_row();
+    }
+    f.commit();
+  }
+  {
+    io::AtomicFile f(dir / "support.csv");
+    std::vector<std::string> header{"date", "day", "node", "group"};
+    for (const auto& fc : spec.factions) header.push_back("support_" + fc.id);
+    for (const auto& g : spec.groups) header.push_back("grievance_against_" + g.id);
+    io::CsvWriter csv(f.stream(), header);
+    for (std::size_t d = 0; d < w.history.size(); ++d)
+      for (Index n = 0; n < w.N; ++n)
+        for (Index g = 0; g < w.G; ++g) {
+          const DailyRecord& r = w.history[d];
+          if (spec.nodes[static_cast<std::size_t>(n)].population[static_cast<std::size_t>(g)] == 0) continue;
+          csv << date(static_cast<Day>(d)) << static_cast<std::int64_t>(d) << spec.nodes[static_cast<std::size_t>(n)].id
+              << spec.groups[static_cast<std::size_t>(g)].id;
+          for (Index fc = 0; fc < w.F; ++fc) csv << r.support[w.ngf(n, g, fc)];
+          for (Index h = 0; h < w.G; ++h)
+            csv << r.grievance[static_cast<std::size_t>(g) + static_cast<std::size_t>(h) * static_cast<std::size_t>(w.G)];
+          csv.end_row();
+        }
     f.commit();
   }
   {

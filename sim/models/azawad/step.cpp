@@ -14,12 +14,15 @@ void step(World& w, const exec::Executor& ex) {
   if (apply_shocks(w))        // 1. outside forces arrive over their build-up; mediation
     build_roster(w, ex);      //    (new fighters: recount and rebuild the roster)
   run_economy(w);             // 2. income, payroll, pay offered; the broke cut pay
+  update_relations(w);        // 3. ideological drift, shared enemies, incidents, siding
   plan_strategy(w);           // 4. attack, reinforce, withdraw; outside forces' objectives
   move_fighters(w, ex);       // 5. columns travel along roads and tracks
   fight(w, ex);               // 6. ultimatums, air strikes, battles, retreat, pursuit, sieges
   strike_from_refuges(w);     // 6. suicide and bomb attacks from refuges
   update_control(w);          // 7. who holds each town; flags
-  fighters_decide(w, ex);     // 9. the wounded recover
+  update_civilians(w);        // 8. support, grievance, reprisals, flight
+  fighters_decide(w, ex);     // 9. recovery, desertion, defection, recruitment
+  negotiate(w);               // 10. talks, ceasefires, violations; goals shift
   record_day(w);              // 11. history for outputs and targets
   ++w.day;
 }

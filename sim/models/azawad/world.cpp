@@ -147,6 +147,7 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   fs.recruited.assign(F, 0);
   fs.initial.assign(F, 0);
   fs.paid_share.assign(F, 1.0);
+  fs.peak.assign(F, 0.0);
   fs.campaign.assign(F, kNone);
   fs.campaign_since.assign(F, 0);
 
@@ -186,6 +187,18 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   w.grievance = Eigen::MatrixXd::Zero(w.G, w.G);
   for (const auto& g : spec.grievance) w.grievance(g.group, g.against) = g.value;
   w.mediation = Eigen::MatrixXd::Zero(w.F, w.F);
+  w.excitation = Eigen::MatrixXd::Zero(w.G, w.G);
+  w.recent_defections.assign(N * F, 0.0);
+  w.ethnic_mix.assign(F * G, 0.0);
+  // Support: entries in order, later ones override earlier ones for the same community.
+  w.support.assign(N * G * F, 0.0);
+  for (const auto& sp : spec.support) {
+    auto apply = [&](std::size_t n) { w.support[w.ngf(static_cast<int>(n), sp.group, sp.faction)] = sp.value; };
+    if (sp.nodes.empty())
+      for (std::size_t n = 0; n < N; ++n) apply(n);
+    else
+      for (Index n : sp.nodes) apply(static_cast<std::size_t>(n));
+  }
 
   all_pairs_shortest_paths(w);
 

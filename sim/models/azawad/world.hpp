@@ -90,6 +90,11 @@ struct DailyRecord {
   std::vector<std::int64_t> killed;       ///< F: combatants killed today
   std::vector<std::int64_t> wounded_today;  ///< F: wounded today
   std::vector<std::int64_t> civilians;    ///< G: civilians killed today
+  std::vector<double> relation;           ///< F x F relation values at the end of the day
+  std::vector<RelationState> relation_state;  ///< F x F
+  std::vector<double> support;            ///< N x G x F
+  std::vector<double> grievance;          ///< G x G
+  std::vector<std::int64_t> displaced, abroad;  ///< N x G, cumulative
 };
 
 /// @brief A change of a pair's relation state (talks, ceasefire, war, ...).
@@ -97,6 +102,22 @@ struct RelationChange {
   Day day = 0;
   Index a = kNone, b = kNone;
   RelationState from = RelationState::neutral, to = RelationState::neutral;
+};
+
+/// @brief Deaths one faction caused among one group at one node today (read by the civilians
+/// phase: support falls, grievance rises, people flee).
+struct Violence {
+  Index node = kNone, perpetrator = kNone, victims = kNone;  ///< node, faction, group
+  std::int64_t deaths = 0;
+  bool civilians = false;
+};
+
+/// @brief Fighters who went from one faction to another at a node on a day.
+struct Defection {
+  Day day = 0;
+  Index from = kNone, to = kNone, node = kNone;
+  std::int64_t count = 0;
+  std::string driver;  ///< the term that weighed most in their choice
 };
 
 /// @brief A change of a faction's goal (independence to autonomy, S27).
@@ -115,6 +136,7 @@ struct FactionState {
   std::vector<std::int64_t> active, wounded, killed, recruited;
   std::vector<std::int64_t> initial;           ///< fighters at the start
   std::vector<double> paid_share;              ///< share of today's payroll actually paid
+  std::vector<double> peak;                    ///< largest strength (active + wounded) so far
   std::vector<Index> campaign;                 ///< node the faction is attacking, or kNone
   std::vector<Day> campaign_since;
 };
@@ -170,6 +192,20 @@ struct World {
 
   std::vector<Event> events;
   std::int64_t next_engagement = 0;
+  // Politics: communities, violence, defection.
+  std::vector<double> support;        ///< N x G x F: share of a community supporting a faction
+  Eigen::MatrixXd excitation;         ///< G x G: self-excited reprisal intensity of row group on column group
+  std::vector<Violence> violence_today;
+  std::vector<Defection> defections;
+  std::vector<double> recent_defections;        ///< N x F: defections from (n, f), decaying weekly memory
+  std::vector<std::vector<std::int64_t>> active_by_day;  ///< per day, F active counts (who is winning)
+  std::vector<double> ethnic_mix;     ///< F x G: share of a faction's active fighters from each group
+  std::vector<std::int64_t> armed;    ///< N x G: active fighters of each group at each node
+  [[nodiscard]] std::size_t ngf(int n, int g, int f) const noexcept {
+    return (static_cast<std::size_t>(n) * static_cast<std::size_t>(G) + static_cast<std::size_t>(g)) *
+               static_cast<std::size_t>(F) + static_cast<std::size_t>(f);
+  }
+
   std::vector<DailyRecord> history;  ///< one per simulated day
   std::vector<RelationChange> relation_changes;
   std::vector<GoalChange> goal_changes;

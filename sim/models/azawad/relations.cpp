@@ -1,0 +1,109 @@
+// Phase 3, relations between factions (global, per pair). For pairs not at war and not in
+// talks or a ceasefire:
+//  - allies drift apart with their ideological distance d = |separatism_a - separatism_b| +
+//    |sharia_a - sharia_b| (the sharia dispute, S4, S15): r -= ideology_drift * d;
+//  - a shared enemy draws them together: r += shared_enemy_pull * (1 - r) when both are at war
+//    with some third faction;
+//  - allies sharing a town have incidents (S17) with daily probability
+//    1 - exp(-incident_rate * (1 - r) / 2), each lowering r by incident_impact; an incident
+//    between factions whose relation is already negative escalates into war with probability
+//    escalation_prob (S20: a quarrel became a battle);
+//  - standing beside an outside force makes enemies (S11): a faction sharing a place with an
+//    outside faction loses siding_penalty a day of its relation with that force's enemies;
+//  - r < war_threshold means war, everywhere at once; r >= alliance_threshold alliance;
+//    otherwise neutral.
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/random/samplers.hpp"
+#include "models/azawad/phases.hpp"
+#include "models/azawad/purposes.hpp"
+
+namespace azsim::azawad {
+
+void set_relation_state(World& w, Index a, Index b, RelationState to) {
+  RelationState& s = w.relation_state[w.ff(a, b)];
+  if (s == to) return;
+  w.relation_changes.push_back({w.day, std::min(a, b), std::max(a, b), s, to});
+  s = to;
+  w.relation_state[w.ff(b, a)] = to;
+  w.relation_since[w.ff(a, b)] = w.relation_since[w.ff(b, a)] = w.day;
+}
+
+void update_relations(World& w) {
+  const auto& p = w.params.relations;
+  const ScenarioSpec& spec = *w.spec;
+  auto active = [&](Index f) { return w.factions.entered[static_cast<std::size_t>(f)] != 0; };
+  auto outside = [&](Index f) { return spec.factions[static_cast<std::size_t>(f)].kind == FactionKind::outside; };
+
+  // Siding with an outside force: who shares a place with one today.
+  std::vector<double> penalty(static_cast<std::size_t>(w.F * w.F), 0.0);
+  for (Index n = 0; n < w.N; ++n) {
+    const FactionMask h = w.nodes.holders[static_cast<std::size_t>(n)];
+    for (Index o = 0; o < w.F; ++o) {
+      if (!(h & bit(o)) || !outside(o)) continue;
+      for (Index a = 0; a < w.F; ++a) {
+        if (a == o || !(h & bit(a)) || outside(a) || w.at_war(a, o)) continue;
+        for (Index b = 0; b < w.F; ++b)
+          if (b != a && w.at_war(b, o)) penalty[w.ff(a, b)] = p.siding_penalty;
+      }
+    }
+  }
+
+  for (Index a = 0; a < w.F; ++a) {
+    for (Index b = a + 1; b < w.F; ++b) {
+      if (!active(a) || !active(b)) continue;
+      const RelationState st = w.relation_state[w.ff(a, b)];
+      if (st == RelationState::war || st == RelationState::talks || st == RelationState::ceasefire) continue;
+      const auto& fa = spec.factions[static_cast<std::size_t>(a)];
+      const auto& fb = spec.factions[static_cast<std::size_t>(b)];
+      double r = w.relation(a, b);
+      if (st == RelationState::allied)
+        r -= p.ideology_drift * (std::abs(fa.separatism - fb.separatism) + std::abs(fa.sharia - fb.sharia));
+      bool shared_enemy = false;
+      for (Index c = 0; c < w.F && !shared_enemy; ++c)
+        shared_enemy = c != a && c != b && w.at_war(a, c) && w.at_war(b, c);
+      if (shared_enemy) r += p.shared_enemy_pull * (1.0 - r);
+      r -= penalty[w.ff(a, b)] + penalty[w.ff(b, a)];
+
+      // Incidents where they share a town.
+      bool escalated = false;
+      for (Index n = 0; n < w.N && st == RelationState::allied; ++n) {
+        const FactionMask h = w.nodes.holders[static_cast<std::size_t>(n)];
+        if (!(h & bit(a)) || !(h & bit(b)) || !holdable(w, n)) continue;
+        rng::Stream s = w.stream(rng::combine(w.node_key[static_cast<std::size_t>(n)],
+                                              rng::combine(w.faction_key[static_cast<std::size_t>(a)],
+                                                           w.faction_key[static_cast<std::size_t>(b)])),
+                                 purpose::incident);
+        const double tension = std::clamp((1.0 - r) / 2.0, 0.0, 1.0);
+        if (!rng::bernoulli(s, 1.0 - std::exp(-p.incident_rate * tension))) continue;
+        r -= p.incident_impact;
+        const bool escalate = r < 0 && rng::bernoulli(s, p.escalation_prob);
+        Event e;
+        e.day = w.day;
+        e.type = "incident";
+        e.sub_type = escalate ? "escalation" : "quarrel";
+        e.actor1 = a;
+        e.actor2 = b;
+        e.node = n;
+        e.notes = "relations: tension " + std::to_string(tension).substr(0, 4) + ", relation now " +
+                  std::to_string(r).substr(0, 5) + (escalate ? "; escalates into war" : "");
+        w.log(std::move(e));
+        escalated = escalated || escalate;
+      }
+      r = std::clamp(r, -1.0, 1.0);
+      w.relation(a, b) = w.relation(b, a) = r;
+      if (escalated || r < p.war_threshold) {
+        set_relation_state(w, a, b, RelationState::war);
+        w.relation(a, b) = w.relation(b, a) = std::min(r, p.war_threshold);
+      } else if (r >= p.alliance_threshold) {
+        set_relation_state(w, a, b, RelationState::allied);
+      } else {
+        set_relation_state(w, a, b, RelationState::neutral);
+      }
+    }
+  }
+}
+
+}  // namespace azsim::azawad
