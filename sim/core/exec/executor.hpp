@@ -12,13 +12,16 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 namespace azsim::exec {
 
 enum class Backend { serial, tbb, threads };
 
-/// @brief Runs chunked loops on a fixed number of threads.
+/// @brief Runs chunked loops on a fixed number of threads. The TBB backend's thread cap is
+/// process-wide (tbb::global_control): keep one Executor per process.
 class Executor {
  public:
   /// @param threads number of threads; <= 0 means all hardware threads. The TBB backend
@@ -42,8 +45,10 @@ class Executor {
   /// chunk order, starting from init. Same result whatever the thread count.
   template <typename T, typename Part, typename Combine>
   [[nodiscard]] T reduce(std::size_t n, std::size_t grain, T init, Part part, Combine combine) const {
+    static_assert(!std::is_same_v<T, bool>, "std::vector<bool> packs bits: chunks would race");
     if (n == 0) return init;
-    const std::size_t chunks = (n + grain - 1) / grain;
+    if (grain == 0) throw std::invalid_argument("Executor::reduce: grain must be positive");
+    const std::size_t chunks = n / grain + (n % grain != 0 ? 1 : 0);
     std::vector<T> partial(chunks, init);
     for_chunks(n, grain, [&](std::size_t b, std::size_t e) { partial[b / grain] = part(b, e); });
     T acc = std::move(init);

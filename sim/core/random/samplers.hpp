@@ -1,7 +1,13 @@
 #pragma once
 /// @file
 /// @brief The project's own samplers over a keyed Stream. Never std::*_distribution, whose
-/// output differs between standard libraries; these give the same numbers everywhere.
+/// output differs between standard libraries; these give the same numbers with any standard
+/// library and any thread count (on one platform's libm: a different libm may differ by an ulp
+/// in log/exp/cos, which can rarely flip a rejection step).
+///
+/// Rejection samplers use a varying number of words, so every purpose draws from its own
+/// Stream: that keeps a baseline's and a counterfactual's draws aligned purpose by purpose.
+/// Limits: binomial is exact for n <= 2^53; Poisson means >= 2^52 use a rounded normal.
 /// Each sampler documents its method; each is tested against its distribution's moments and
 /// a goodness-of-fit test in tests/core/test_samplers.cpp.
 

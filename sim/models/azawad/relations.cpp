@@ -4,7 +4,7 @@
 //    |sharia_a - sharia_b| (the sharia dispute, S4, S15): r -= ideology_drift * d;
 //  - a shared enemy draws them together: r += shared_enemy_pull * (1 - r) when both are at war
 //    with some third faction;
-//  - allies sharing a town have incidents (S17) with daily probability
+//  - allied or neutral factions sharing a town have incidents (S17) with daily probability
 //    1 - exp(-incident_rate * (1 - r) / 2), each lowering r by incident_impact; an incident
 //    between factions whose relation is already negative escalates into war with probability
 //    escalation_prob (S20: a quarrel became a battle);
@@ -69,7 +69,7 @@ void update_relations(World& w) {
 
       // Incidents where they share a town.
       bool escalated = false;
-      for (Index n = 0; n < w.N && st == RelationState::allied; ++n) {
+      for (Index n = 0; n < w.N; ++n) {
         const FactionMask h = w.nodes.holders[static_cast<std::size_t>(n)];
         if (!(h & bit(a)) || !(h & bit(b)) || !holdable(w, n)) continue;
         rng::Stream s = w.stream(rng::combine(w.node_key[static_cast<std::size_t>(n)],
