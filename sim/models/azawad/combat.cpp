@@ -47,17 +47,48 @@ struct Toll {
 /// by a keyed partial shuffle; the rest are wounded for an exponential time.
 Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t killed, std::uint64_t purpose_key,
          Index perpetrator) {
-  std::vector<std::size_t> pool = standing(w, n, f);
-  casualties = std::min<std::int64_t>(casualties, static_cast<std::int64_t>(pool.size()));
-  killed = std::min(killed, casualties);
-  rng::Stream s = w.stream(pair_key(w, n, f), purpose_key);
   auto& fi = w.fighters;
+  rng::Stream s = w.stream(pair_key(w, n, f), purpose_key);
+  const auto bucket = w.standing_at(n, f);
+  const std::int64_t eligible = w.nodes.garrison[w.nf(n, f)];  // active fighters standing there
+  casualties = std::min(casualties, eligible);
+  killed = std::min(killed, casualties);
+  // Few casualties among many: draw from the roster and skip the ineligible (each casualty
+  // becomes ineligible as it is hit), O(casualties). Otherwise a keyed partial shuffle of the
+  // eligible, O(garrison). Both are uniform choices without replacement.
+  const bool sparse = casualties * 4 <= eligible && static_cast<std::int64_t>(bucket.size()) <= 2 * eligible;
+  std::vector<std::size_t> pool;
+  if (!sparse) pool = standing(w, n, f);
+  auto is_eligible = [&](std::size_t i) {
+    return fi.faction[i] == f && fi.location[i] == n && fi.next[i] == kNone && fi.status[i] == Status::active;
+  };
   Toll t;
+  bool use_pool = !sparse;
+  std::size_t used = 0;  // pool entries already hit
+  std::int64_t attempts = 0;
   for (std::int64_t k = 0; k < casualties; ++k) {
-    const auto j = static_cast<std::size_t>(k) +
-                   static_cast<std::size_t>(rng::uniform_int(s, pool.size() - static_cast<std::size_t>(k)));
-    std::swap(pool[static_cast<std::size_t>(k)], pool[j]);
-    const std::size_t i = pool[static_cast<std::size_t>(k)];
+    std::size_t i = 0;
+    if (!use_pool) {
+      // Acceptance is at least 1/2 when the counts are right; a long run of misses would mean
+      // they are not, and then the exact method takes over (never an endless loop).
+      bool found = false;
+      while (!found && attempts < 64 + 16 * casualties) {
+        i = bucket[static_cast<std::size_t>(rng::uniform_int(s, bucket.size()))];
+        found = is_eligible(i);
+        ++attempts;
+      }
+      if (!found) {
+        use_pool = true;
+        pool = standing(w, n, f);  // the still eligible
+        used = 0;
+      }
+    }
+    if (use_pool) {
+      if (used >= pool.size()) break;
+      const std::size_t j = used + static_cast<std::size_t>(rng::uniform_int(s, pool.size() - used));
+      std::swap(pool[used], pool[j]);
+      i = pool[used++];
+    }
     fi.target[i] = static_cast<std::int16_t>(kNone);
     if (k < killed) {
       fi.status[i] = Status::dead;
