@@ -11,9 +11,9 @@
 //  - Grievance fades by grievance_decay a day.
 //  - Reprisals: a self-exciting (Hawkes) process per ordered pair of groups. Group g attacks
 //    civilians of group h with daily intensity reprisal_base x grievance(g, h) + x(g, h); each
-//    reprisal of g on h adds reprisal_branching / reprisal_memory_days to x(h, g) (retaliation),
-//    and x decays by exp(-1 / reprisal_memory_days) a day, so each reprisal provokes
-//    reprisal_branching further ones on average. A reprisal strikes where h lives and g's
+//    reprisal of g on h adds reprisal_branching x (e^(1/m) - 1) to x(h, g) (retaliation), m =
+//    reprisal_memory_days, and x decays by exp(-1/m) a day before each day's draws, so each
+//    reprisal provokes reprisal_branching further ones on average. A reprisal strikes where h lives and g's
 //    armed men are (weight population_h x (1 + armed_g)); its toll is floor(Pareto(1,
 //    massacre_tail_index)), heavy-tailed.
 
@@ -90,7 +90,9 @@ void reprisal(World& w, Index g, Index h, rng::Stream& s) {
     sup = std::max(0.0, sup - c.violence_effect * per_thousand(w, n, h, static_cast<double>(deaths)));
   }
   flee(w, n, h, static_cast<double>(deaths), s);
-  w.excitation(h, g) += c.reprisal_branching / c.reprisal_memory_days;
+  // Each reprisal provokes reprisal_branching more on average: its excitation is first drawn on
+  // after one day's decay, so the jump is b (e^(1/m) - 1) (sum over k >= 1 of jump e^(-k/m) = b).
+  w.excitation(h, g) += c.reprisal_branching * std::expm1(1.0 / c.reprisal_memory_days);
   Event e;
   e.day = w.day;
   e.type = deaths >= 10 ? "massacre" : "reprisal";

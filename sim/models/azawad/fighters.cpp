@@ -14,7 +14,8 @@
 //    momentum being the log growth of a faction's active fighters over 30 days;
 //  - communities supply recruits to the factions present among them: Poisson with mean
 //    recruitment_rate * support * people * P(reservation wage < pay), the wage log-normal
-//    around fighters.reservation_wage with log-sd 0.5.
+//    around fighters.reservation_wage with log-sd 0.5. Recruits leave the civilian population;
+//    deserters return to it at home.
 
 #include <algorithm>
 #include <cmath>
@@ -36,7 +37,7 @@ struct Choice {
   Index from, to, node;  // to == kNone: deserted
   std::int8_t driver;
 };
-constexpr const char* kDrivers[] = {"pay", "ideology", "ethnicity", "winning", "contagion", "unpaid"};
+constexpr const char* kDrivers[] = {"pay", "ideology", "ethnicity", "winning", "contagion", "unpaid", "chance"};
 
 struct Candidate {
   Index faction, node;
@@ -162,7 +163,9 @@ void decide(World& w, const exec::Executor& ex) {
                                   p.ideology_weight * (std::abs(x - spec.factions[fidx].sharia) - std::abs(x - spec.factions[gi].sharia)),
                                   p.ethnicity_weight * (w.ethnic_mix[gi * G + grp] - w.ethnic_mix[fidx * G + grp]),
                                   p.winning_weight * (mom[gi] - mom[fidx]), contagion};
-          const auto driver = static_cast<std::int8_t>(std::max_element(std::begin(terms), std::end(terms)) - std::begin(terms));
+          const auto best = std::max_element(std::begin(terms), std::end(terms));
+          // No term favoured leaving: the logit's spread ("chance") carried him.
+          const auto driver = static_cast<std::int8_t>(*best > 0 ? best - std::begin(terms) : 6);
           out.push_back({static_cast<std::uint32_t>(i), f, c.faction, c.node, driver});
         }
         return out;
@@ -174,7 +177,7 @@ void decide(World& w, const exec::Executor& ex) {
 
   // Apply in fighter order (the reduction keeps chunk order), and aggregate the defections.
   std::vector<std::int64_t> moved(static_cast<std::size_t>(w.N * w.F * w.F), 0);
-  std::vector<std::array<std::int64_t, 6>> why(static_cast<std::size_t>(w.N * w.F * w.F), std::array<std::int64_t, 6>{});
+  std::vector<std::array<std::int64_t, 7>> why(static_cast<std::size_t>(w.N * w.F * w.F), std::array<std::int64_t, 7>{});
   for (const Choice& c : choices) {
     const std::size_t i = c.fighter;
     const Index n = fi.location[i];
@@ -182,6 +185,7 @@ void decide(World& w, const exec::Executor& ex) {
     --w.factions.active[static_cast<std::size_t>(c.from)];
     if (c.to == kNone) {
       fi.status[i] = Status::deserted;
+      ++w.nodes.population[w.ng(fi.home[i], fi.group[i])];  // he goes home, a civilian again
       continue;
     }
     fi.faction[i] = static_cast<std::int16_t>(c.to);
@@ -239,7 +243,10 @@ void recruit(World& w) {
         const std::uint64_t key = rng::combine(rng::combine(w.node_key[static_cast<std::size_t>(n)], w.group_key[static_cast<std::size_t>(g)]),
                                                w.faction_key[fi]);
         rng::Stream s = w.stream(key, purpose::recruit);
-        const std::int64_t count = rng::poisson(s, p.recruitment_rate * sup * static_cast<double>(people) * willing);
+        // Recruits leave the civilian population: a community never gives more men than it has.
+        const std::int64_t count = std::min(w.nodes.population[w.ng(n, g)],
+                                            rng::poisson(s, p.recruitment_rate * sup * static_cast<double>(people) * willing));
+        w.nodes.population[w.ng(n, g)] -= count;
         for (std::int64_t k = 0; k < count; ++k) {
           const std::uint64_t fk = rng::combine(key, (static_cast<std::uint64_t>(w.day) << 24) + static_cast<std::uint64_t>(k));
           const std::size_t i = w.fighters.add(fk, f, g, n, n, w.day);
