@@ -1,0 +1,169 @@
+#pragma once
+// Helpers for the engine's tests (test_invariants, test_determinism, test_no_dates, test_rules,
+// test_smoke): loading scenarios, temporary folders, parameter overrides, hand-built worlds.
+
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../../support.hpp"
+#include "core/model.hpp"
+#include "core/scenario/parameters.hpp"
+#include "models/azawad/model.hpp"
+#include "models/azawad/spec.hpp"
+#include "models/azawad/world.hpp"
+
+namespace azsim::test {
+
+/// @brief The model registry the app uses (the azawad model only).
+inline const ModelRegistry& engine_registry() {
+  static const ModelRegistry r = [] {
+    ModelRegistry reg;
+    reg.add(azawad::make_model());
+    return reg;
+  }();
+  return r;
+}
+
+/// @brief Loads a scenario (absolute path, or relative to the source tree) as an azawad scenario.
+inline std::shared_ptr<const azawad::AzawadScenario> load_azawad(const std::string& path,
+                                                                 std::vector<std::string> sets = {}) {
+  const std::string full = std::filesystem::path(path).is_absolute() ? path : source_path(path);
+  auto loaded = load_scenario(engine_registry(), full, sets);
+  auto a = std::dynamic_pointer_cast<const azawad::AzawadScenario>(loaded);
+  if (!a) throw std::logic_error("not an azawad scenario: " + path);
+  return a;
+}
+
+/// @brief A fresh folder under the system's temporary directory, removed with its contents.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "azsim-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// @brief The bytes of a file ("" when it cannot be read; tests check existence separately).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void write_text(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+/// @brief "" when the texts are equal; otherwise the first differing line of each (so a failed
+/// comparison of megabyte files prints two lines, not the files).
+inline std::string first_difference(const std::string& a, const std::string& b) {
+  if (a == b) return "";
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  for (std::size_t line = 1;; ++line) {
+    const bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
+    if (ea || eb || la != lb)
+      return "line " + std::to_string(line) + ": '" + (ea ? std::string("<end>") : la.substr(0, 300)) + "' vs '" +
+             (eb ? std::string("<end>") : lb.substr(0, 300)) + "'";
+  }
+}
+
+/// @brief "" when the vectors are equal; otherwise their sizes, the first differing index and
+/// how many entries differ.
+template <typename T>
+std::string first_difference(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a == b) return "";
+  if (a.size() != b.size()) return "sizes " + std::to_string(a.size()) + " vs " + std::to_string(b.size());
+  std::size_t first = a.size(), count = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i])) {
+      if (first == a.size()) first = i;
+      ++count;
+    }
+  return std::to_string(count) + " entries differ, the first at index " + std::to_string(first);
+}
+
+/// @brief The five CSV files every run must write (it may write more: see csv_files_in).
+inline const std::vector<std::string>& run_csv_files() {
+  static const std::vector<std::string> files{"control.csv", "strength.csv", "casualties.csv", "events.csv",
+                                              "outcomes.csv"};
+  return files;
+}
+
+/// @brief Every .csv file in a folder, sorted by name.
+inline std::vector<std::string> csv_files_in(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".csv") out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// @brief A copy of `set` with some values replaced (by full name); unknown names throw.
+inline ParameterSet with_values(const ParameterSet& set,
+                                std::initializer_list<std::pair<const char*, double>> values) {
+  auto items = set.items();
+  for (const auto& [name, value] : values) {
+    const auto i = set.index_of(name);
+    if (!i) throw std::logic_error(std::string("no parameter ") + name);
+    items[*i].value = value;
+  }
+  return ParameterSet(std::move(items));
+}
+
+/// @brief Removes every fighter from a world (for hand-built situations).
+inline void clear_fighters(azawad::World& w) { w.fighters = azawad::Fighters{}; }
+
+/// @brief Adds `count` active fighters of faction f at node n (group 0), keyed from `tag`.
+inline std::vector<std::size_t> add_fighters(azawad::World& w, azawad::Index f, azawad::Index n, std::int64_t count,
+                                             std::uint64_t tag) {
+  std::vector<std::size_t> out;
+  for (std::int64_t k = 0; k < count; ++k)
+    out.push_back(w.fighters.add(rng::combine(tag, static_cast<std::uint64_t>(k)), f, 0, n, n, w.day));
+  return out;
+}
+
+/// @brief Number of fighters of f (current faction) with status s.
+inline std::int64_t count_status(const azawad::World& w, azawad::Index f, azawad::Status s) {
+  std::int64_t c = 0;
+  for (std::size_t i = 0; i < w.fighters.size(); ++i)
+    if (w.fighters.faction[i] == f && w.fighters.status[i] == s) ++c;
+  return c;
+}
+
+/// @brief True when |observed - expected| is within k binomial standard errors (plus a tiny
+/// absolute slack for p near 0 or 1) of a proportion estimated from n trials.
+inline bool within_binomial(double observed, double expected, double n, double k = 4.0) {
+  const double se = std::sqrt(std::max(expected * (1 - expected), 1e-12) / n);
+  return std::abs(observed - expected) <= k * se + 0.5 / n;
+}
+
+}  // namespace azsim::test
