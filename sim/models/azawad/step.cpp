@@ -23,7 +23,8 @@ void step(World& w, const exec::Executor& ex) {
   update_civilians(w);        // 8. support, grievance, reprisals, flight
   fighters_decide(w, ex);     // 9. recovery, desertion, defection, recruitment
   negotiate(w);               // 10. talks, ceasefires, violations; goals shift
-  record_day(w);              // 11. history for outputs and targets
+  update_control(w);          // 11. the day's final holders (after defections and peace), then
+  record_day(w);              //     history for outputs and targets
   ++w.day;
 }
 
