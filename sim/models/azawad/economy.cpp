@@ -1,7 +1,8 @@
 // Phase 2, economy: income is the external base plus revenue from the towns and routes a
 // faction holds; wages and upkeep are paid from the treasury; pay moves toward what the
 // faction can afford per fighter, so a faction with more money than fighters pays more (the
-// Islamists' pay advantage, S28, comes out of this) and a broke one cuts pay.
+// Islamists' pay advantage, S28, comes out of this) and a broke one cuts pay. A state faction
+// pays the statutory wage it starts with.
 
 #include <algorithm>
 
@@ -50,6 +51,9 @@ void run_economy(World& w) {
     fs.income[fi] = income;
     // Affordable pay: today's income plus the share of the treasury the faction allows itself
     // to spend per day (keeping reserve_days of runway), per fighter, after upkeep.
+    // A state pays its soldiers the statutory wage (its budget buys much else); insurgents pay
+    // what they can afford.
+    if (spec.kind == FactionKind::state) continue;
     const double affordable = n > 0 ? std::max(0.0, (income + treasury / p.reserve_days) / n - p.upkeep) : fs.pay[fi];
     fs.pay[fi] += p.pay_adjust_rate * (affordable - fs.pay[fi]);
   }

@@ -194,9 +194,18 @@ void decide(World& w, const exec::Executor& ex) {
       fi.defected_to[i] = static_cast<std::int16_t>(c.to);
       fi.defected_day[i] = w.day;
     }
-    ++w.nodes.garrison[w.nf(n, c.to)];
     ++w.factions.active[static_cast<std::size_t>(c.to)];
-    if (c.node != n) fi.target[i] = static_cast<std::int16_t>(c.node);  // he goes to join them
+    if (c.node == n) {
+      ++w.nodes.garrison[w.nf(n, c.to)];
+    } else {
+      // He leaves at once to join them: a defector never stands a night in his old town under
+      // his new colours (which would make the town contested and draw him into its battle).
+      const Index hop = next_hop(w, n, c.node);
+      fi.target[i] = static_cast<std::int16_t>(c.node);
+      fi.next[i] = static_cast<std::int16_t>(hop);
+      fi.arrive_day[i] = w.day + edge_days(w, n, hop);
+      ++w.nodes.inbound[w.nf(hop, c.to)];
+    }
     const std::size_t k = (static_cast<std::size_t>(n) * static_cast<std::size_t>(w.F) + static_cast<std::size_t>(c.from)) *
                               static_cast<std::size_t>(w.F) + static_cast<std::size_t>(c.to);
     ++moved[k];
