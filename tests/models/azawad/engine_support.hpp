@@ -166,4 +166,27 @@ inline bool within_binomial(double observed, double expected, double n, double k
   return std::abs(observed - expected) <= k * se + 0.5 / n;
 }
 
+/// @brief The small synthetic world of tests/data/good/minimal.yaml, loaded once.
+inline const azawad::ScenarioSpec& minimal_spec() {
+  static const auto scenario = load_azawad("tests/data/good/minimal.yaml");
+  return scenario->spec();
+}
+
+/// @brief Indices of minimal.yaml's factions, nodes and groups.
+struct MinimalIds {
+  azawad::Index rebels, zealots, army, helpers, alpha, beta, gamma, sands, peaks, north, south;
+};
+
+inline MinimalIds minimal_ids() {
+  const azawad::ScenarioSpec& s = minimal_spec();
+  MinimalIds i{s.faction_index("rebels"), s.faction_index("zealots"), s.faction_index("army"),
+               s.faction_index("helpers"), s.node_index("alpha"),    s.node_index("beta"),
+               s.node_index("gamma"),      s.node_index("sands"),    s.node_index("peaks"),
+               s.group_index("north"),     s.group_index("south")};
+  REQUIRE(i.helpers != azawad::kNone);
+  REQUIRE(i.peaks != azawad::kNone);
+  REQUIRE(i.south != azawad::kNone);
+  return i;
+}
+
 }  // namespace azsim::test

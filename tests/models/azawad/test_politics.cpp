@@ -33,25 +33,9 @@ using test::within_binomial;
 
 namespace {
 
-const ScenarioSpec& minimal_spec() {
-  static const auto scenario = test::load_azawad("tests/data/good/minimal.yaml");
-  return scenario->spec();
-}
-
-struct Ids {
-  Index rebels, zealots, army, helpers, alpha, beta, gamma, north, south;
-};
-
-Ids ids() {
-  const ScenarioSpec& s = minimal_spec();
-  Ids i{s.faction_index("rebels"), s.faction_index("zealots"), s.faction_index("army"),
-        s.faction_index("helpers"), s.node_index("alpha"),    s.node_index("beta"),
-        s.node_index("gamma"),      s.group_index("north"),    s.group_index("south")};
-  REQUIRE(i.helpers != kNone);
-  REQUIRE(i.gamma != kNone);
-  REQUIRE(i.south != kNone);
-  return i;
-}
+using test::minimal_spec;
+using Ids = test::MinimalIds;
+Ids ids() { return test::minimal_ids(); }
 
 /// Prints measured numbers when AZSIM_TEST_VERBOSE is set (for reports; silent otherwise).
 bool verbose() { return std::getenv("AZSIM_TEST_VERBOSE") != nullptr; }

@@ -26,23 +26,9 @@ using test::within_binomial;
 
 namespace {
 
-const ScenarioSpec& minimal_spec() {
-  static const auto scenario = test::load_azawad("tests/data/good/minimal.yaml");
-  return scenario->spec();
-}
-
-struct Ids {
-  Index rebels, zealots, army, helpers, alpha, beta, gamma, sands, peaks;
-};
-
-Ids ids() {
-  const ScenarioSpec& s = minimal_spec();
-  Ids i{s.faction_index("rebels"), s.faction_index("zealots"), s.faction_index("army"),
-        s.faction_index("helpers"), s.node_index("alpha"), s.node_index("beta"),
-        s.node_index("gamma"), s.node_index("sands"), s.node_index("peaks")};
-  REQUIRE(i.peaks != kNone);
-  return i;
-}
+using test::minimal_spec;
+using Ids = test::MinimalIds;
+Ids ids() { return test::minimal_ids(); }
 
 /// A world of the minimal scenario with no fighters in it.
 World empty_world(const ScenarioSpec& spec, const ParameterSet& params, std::uint64_t seed = 11) {
