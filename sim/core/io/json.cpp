@@ -62,48 +62,44 @@ void JsonWriter::before_value() {
   first_.back() = false;
 }
 
-JsonWriter& JsonWriter::begin_object() {
+void JsonWriter::open(char bracket) {
   before_value();
-  out_ += '{';
-  stack_.push_back('{');
+  out_ += bracket;
+  stack_.push_back(bracket);
   first_.push_back(true);
+}
+
+void JsonWriter::close(char bracket, const char* name) {
+  if (stack_.empty() || stack_.back() != bracket)
+    throw std::logic_error(std::string("JsonWriter: end_") + name + " without a matching begin_" + name);
+  if (after_key_) throw std::logic_error(std::string("JsonWriter: end_") + name + " right after a key");
+  const bool empty = first_.back();
+  stack_.pop_back();
+  first_.pop_back();
+  if (!empty) {  // an empty object or array stays on one line: {} or []
+    out_ += '\n';
+    append_indent(out_, stack_.size());
+  }
+  out_ += bracket == '{' ? '}' : ']';
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  open('{');
   return *this;
 }
 
 JsonWriter& JsonWriter::end_object() {
-  if (stack_.empty() || stack_.back() != '{')
-    throw std::logic_error("JsonWriter: end_object without a matching begin_object");
-  if (after_key_) throw std::logic_error("JsonWriter: end_object right after a key");
-  const bool empty = first_.back();
-  stack_.pop_back();
-  first_.pop_back();
-  if (!empty) {
-    out_ += '\n';
-    append_indent(out_, stack_.size());
-  }
-  out_ += '}';
+  close('{', "object");
   return *this;
 }
 
 JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  out_ += '[';
-  stack_.push_back('[');
-  first_.push_back(true);
+  open('[');
   return *this;
 }
 
 JsonWriter& JsonWriter::end_array() {
-  if (stack_.empty() || stack_.back() != '[')
-    throw std::logic_error("JsonWriter: end_array without a matching begin_array");
-  const bool empty = first_.back();
-  stack_.pop_back();
-  first_.pop_back();
-  if (!empty) {
-    out_ += '\n';
-    append_indent(out_, stack_.size());
-  }
-  out_ += ']';
+  close('[', "array");
   return *this;
 }
 

@@ -33,6 +33,8 @@ class JsonWriter {
 
  private:
   void before_value();
+  void open(char bracket);                     ///< '{' or '['
+  void close(char bracket, const char* name);  ///< checks nesting, then writes the closer
   std::string out_;
   std::vector<char> stack_;   // '{' or '['
   std::vector<bool> first_;   // first element at this level
