@@ -1,0 +1,360 @@
+"""Drawing: each function takes a table made by analysis.data and returns a matplotlib Figure
+(object-oriented API, no pyplot state). No computation of what is shown happens here beyond
+placing it: bins of a histogram, positions of rows and panels."""
+import functools
+import math
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.transforms import blended_transform_factory
+
+STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "xtick.labelsize": 7,
+         "ytick.labelsize": 7, "legend.fontsize": 7, "axes.spines.top": False,
+         "axes.spines.right": False}
+# Ensembles, when a figure overlays them (a lone ensemble is labelled "").
+ENSEMBLE_COLOURS = {"": "#3B6E9C", "baseline": "#3B6E9C", "counterfactual": "#D55E00"}
+NO_PLACE = "(no place)"
+
+
+def styled(draw):
+    """Runs a drawing function under the figures' common style."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(STYLE):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
+def panels(n: int, ncols: int, width: float, height: float, **subplot_kw):
+    """A figure of n panels on a grid of `ncols` columns, each width × height inches."""
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(width * ncols, height * nrows + 0.9), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw).ravel()
+    for ax in axes[n:]:
+        ax.remove()
+    return fig, list(axes[:n])
+
+
+def bottom_legend(fig, handles=None, labels=None, ncol=1):
+    """A legend under the figure (saving with bbox_inches="tight" keeps it)."""
+    if labels is None:
+        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), ncol=ncol, frameon=False)
+    else:
+        fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0), ncol=ncol, frameon=False)
+
+
+def ensemble_name(label: str) -> str:
+    return label or "ensemble"
+
+
+def date_axis(ax):
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+# --- 1. Control over time ---------------------------------------------------------------------
+
+@styled
+def draw_control(heat: pd.DataFrame, marks: pd.DataFrame, categories: dict, names: dict = None,
+                 title: str = "") -> Figure:
+    """Node × day heatmap: hue = most probable holder, intensity = its probability; each
+    target's window outlined on its node's row (a row "(no place)" for clauses without one)."""
+    names = names or {}
+    nodes = list(dict.fromkeys(heat["node"]))
+    marks = marks[marks["node"].isin(nodes) | marks["node"].eq("")]
+    rows = ([NO_PLACE] if marks["node"].eq("").any() else []) + nodes
+    dates = np.sort(heat["date"].unique())
+    prob = heat.pivot(index="node", columns="date", values="probability").reindex(index=rows, columns=dates)
+    colour = heat.pivot(index="node", columns="date", values="colour").reindex(index=rows, columns=dates)
+    image = np.ones(prob.shape + (3,))
+    for c in heat["colour"].unique():
+        where = (colour == c).to_numpy()
+        p = prob.to_numpy()[where][:, None]
+        image[where] = 1.0 - p * (1.0 - np.array(mcolors.to_rgb(c)))
+
+    fig = Figure(figsize=(13, 0.3 * len(rows) + 2.2), layout="constrained")
+    ax = fig.subplots()
+    x0, x1 = mdates.date2num(pd.Timestamp(dates[0])) - 0.5, mdates.date2num(pd.Timestamp(dates[-1])) + 0.5
+    ax.imshow(image, aspect="auto", interpolation="nearest", extent=(x0, x1, len(rows) - 0.5, -0.5))
+    ax.set_yticks(range(len(rows)), [names.get(r, r) for r in rows])
+    ax.set_xlim(x0, x1)
+    date_axis(ax)
+    row_of = {r: i for i, r in enumerate(rows)}
+    labelled = {}
+    for m in marks.itertuples():
+        y = row_of[m.node or NO_PLACE]
+        a, b = mdates.date2num(m.start) - 0.5, mdates.date2num(m.end) + 0.5
+        for edge, width in (("white", 2.2), ("black", 0.9)):
+            ax.add_patch(Rectangle((a, y - 0.42), b - a, 0.84, fill=False, edgecolor=edge, linewidth=width))
+        k = labelled.setdefault(y, 0)
+        labelled[y] += 1
+        ax.annotate(m.target, (a, y - 0.42 if k % 2 == 0 else y + 0.42), xytext=(2, 0),
+                    textcoords="offset points", fontsize=6, va="bottom" if k % 2 == 0 else "top", ha="left",
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    present = [c for c in categories if c in set(heat["holder"])]
+    handles = [Patch(facecolor=categories[c], label=c) for c in present]
+    handles.append(Patch(facecolor="none", edgecolor="black", label="target window"))
+    bottom_legend(fig, handles=handles, ncol=min(len(handles), 8))
+    ax.set_title(title or "Who holds each town: most probable holder (colour) and its probability (intensity)")
+    return fig
+
+
+# --- 2. Fighters --------------------------------------------------------------------------------
+
+@styled
+def draw_fans(fan: pd.DataFrame, title: str = "") -> Figure:
+    """One panel per faction: median, 50% and 90% bands of fighters; with several ensembles
+    (column `ensemble`), the first filled and the others as dashed outlines."""
+    factions = list(dict.fromkeys(fan["faction"]))
+    ensembles = list(dict.fromkeys(fan["ensemble"]))
+    fig, axes = panels(len(factions), 3, 4.2, 2.4, sharex=True)
+    for ax, faction in zip(axes, factions):
+        for k, label in enumerate(ensembles):
+            f = fan[(fan["faction"] == faction) & (fan["ensemble"] == label)]
+            if f.empty:
+                continue
+            c = f["colour"].iloc[0]
+            if k == 0:
+                ax.fill_between(f["date"], f["q05"], f["q95"], color=c, alpha=0.2, linewidth=0)
+                ax.fill_between(f["date"], f["q25"], f["q75"], color=c, alpha=0.4, linewidth=0)
+                ax.plot(f["date"], f["q50"], color=c, linewidth=1.4)
+            else:
+                for lo, hi, lw in (("q05", "q95", 0.5), ("q25", "q75", 0.9)):
+                    ax.plot(f["date"], f[lo], color="black", linestyle="--", linewidth=lw)
+                    ax.plot(f["date"], f[hi], color="black", linestyle="--", linewidth=lw)
+                ax.plot(f["date"], f["q50"], color="black", linestyle="--", linewidth=1.4)
+        ax.set_title(faction)
+        ax.set_ylim(bottom=0)
+        date_axis(ax)
+    handles = [Patch(facecolor="grey", alpha=0.2, label="90% band"), Patch(facecolor="grey", alpha=0.5, label="50% band"),
+               Line2D([], [], color="grey", label="median")]
+    if len(ensembles) > 1:
+        handles = [Line2D([], [], color="grey", linewidth=4, label=f"{ensembles[0]} (filled)"),
+                   *[Line2D([], [], color="black", linestyle="--", label=f"{e} (dashed)") for e in ensembles[1:]],
+                   *handles]
+    bottom_legend(fig, handles=handles, ncol=len(handles))
+    fig.suptitle(title or "Fighters of each faction (standing or on the move), over runs")
+    return fig
+
+
+# --- 3. Outcomes, hit rates and the forest plot ---------------------------------------------------
+
+def histogram_bins(values: np.ndarray) -> np.ndarray:
+    """Bins shared by every ensemble of a panel: one per integer for small integer ranges."""
+    v = values[np.isfinite(values)]
+    lo, hi = v.min(), v.max()
+    if np.allclose(v, np.round(v)) and hi - lo <= 40:
+        return np.arange(lo - 0.5, hi + 1.5)
+    return np.histogram_bin_edges(v, bins=int(min(40, max(10, math.sqrt(len(v))))))
+
+
+@styled
+def draw_outcomes(data: pd.DataFrame, outcomes: list, title: str = "") -> Figure:
+    """A histogram per outcome (ensembles overlaid, same bins), noting runs that lack a value."""
+    ensembles = list(dict.fromkeys(data["ensemble"]))
+    fig, axes = panels(len(outcomes), 4, 3.1, 2.0)
+    for ax, outcome in zip(axes, outcomes):
+        d = data[data["outcome"] == outcome]
+        bins = histogram_bins(d["value"].to_numpy(dtype=float))
+        notes = []
+        for label in ensembles:
+            v = d.loc[d["ensemble"] == label, "value"].to_numpy(dtype=float)
+            c = ENSEMBLE_COLOURS.get(label, "grey")
+            ok = v[np.isfinite(v)]
+            ax.hist(ok, bins=bins, color=c, alpha=0.35 if len(ensembles) > 1 else 0.8, label=ensemble_name(label))
+            if len(ensembles) > 1:
+                ax.hist(ok, bins=bins, color=c, histtype="step", linewidth=1)
+            if len(ok) < len(v):
+                notes.append(f"NA {len(v) - len(ok)}/{len(v)}")
+        if notes:
+            ax.text(0.98, 0.95, "\n".join(notes), transform=ax.transAxes, ha="right", va="top", fontsize=6)
+        ax.set_title(outcome)
+        ax.set_yticks([])
+    if len(ensembles) > 1:
+        bottom_legend(fig, *axes[0].get_legend_handles_labels(), ncol=len(ensembles))
+    fig.suptitle(title or "Outcome distributions over runs")
+    return fig
+
+
+@styled
+def draw_hit_rates(hits: pd.DataFrame, title: str = "") -> Figure:
+    """Bars of each target's hit rate over runs (grouped by ensemble)."""
+    targets = list(dict.fromkeys(hits["target"]))
+    ensembles = list(dict.fromkeys(hits["ensemble"]))
+    fig = Figure(figsize=(max(5, 0.55 * len(targets) * len(ensembles) + 2), 3.2), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / len(ensembles)
+    x = np.arange(len(targets))
+    for k, label in enumerate(ensembles):
+        h = hits[hits["ensemble"] == label].set_index("target").reindex(targets)
+        ax.bar(x + (k - (len(ensembles) - 1) / 2) * width, h["hit_rate"], width,
+               color=ENSEMBLE_COLOURS.get(label, "grey"), label=ensemble_name(label))
+    ax.set_xticks(x, targets)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("hit rate (share of runs)")
+    if len(ensembles) > 1:
+        ax.legend(frameon=False)
+    ax.set_title(title or "Targets hit, share of runs (runs.csv)")
+    return fig
+
+
+def _bold_headers(ax, headers):
+    for tick, is_header in zip(ax.get_yticklabels(), headers):
+        if is_header:
+            tick.set_fontweight("bold")
+
+
+@styled
+def draw_forest(forest: pd.DataFrame, title: str = "") -> Figure:
+    """Paired differences (counterfactual − baseline) with their 95% intervals: targets' hit
+    rates in their own panel; outcomes grouped by family, each scaled (see data.forest_data) and
+    annotated with its difference in its own units."""
+    rows = forest.dropna(subset=["x"])
+    targets, outcomes = rows[rows["kind"] == "target"], rows[rows["kind"] != "target"]
+    layout = []  # (label, header?, row or None) per line of the outcomes panel
+    for group in dict.fromkeys(outcomes["group"]):
+        layout.append((group, True, None))
+        layout += [(r.label, False, r) for r in outcomes[outcomes["group"] == group].itertuples()]
+    heights = [max(len(targets), 1) + 1.5, max(len(layout), 1) + 1.5]
+    fig = Figure(figsize=(10, 0.2 * sum(heights) + 1.2), layout="constrained")
+    ax_t, ax_o = fig.subplots(2, 1, gridspec_kw={"height_ratios": heights})
+
+    def whiskers(ax, ys, r):
+        significant = (r.x_low > 0) or (r.x_high < 0)
+        colour = "black" if significant else "grey"
+        ax.errorbar([r.x], [ys], xerr=[[r.x - r.x_low], [r.x_high - r.x]], fmt="o", color=colour,
+                    markersize=3, linewidth=1, capsize=2)
+        ax.text(1.01, ys, f"{r.diff_mean:+.3g}  [{r.diff_ci_low:.3g}, {r.diff_ci_high:.3g}]",
+                transform=blended_transform_factory(ax.transAxes, ax.transData), va="center", fontsize=6,
+                color=colour)
+
+    for y, r in enumerate(targets.itertuples()):
+        whiskers(ax_t, y, r)
+    ax_t.set_yticks(range(len(targets)), list(targets["label"]))
+    ax_t.set_ylim(len(targets) - 0.5, -0.5)
+    ax_t.set_xlim(-1, 1)
+    ax_t.axvline(0, color="grey", linewidth=0.6)
+    ax_t.set_xlabel("difference in hit rate (counterfactual − baseline)")
+    ax_t.set_title("Targets")
+    for y, (_, header, r) in enumerate(layout):
+        if not header:
+            whiskers(ax_o, y, r)
+    ax_o.set_yticks(range(len(layout)), [label for label, _, _ in layout])
+    _bold_headers(ax_o, [h for _, h, _ in layout])
+    ax_o.set_ylim(len(layout) - 0.5, -0.5)
+    ax_o.axvline(0, color="grey", linewidth=0.6)
+    ax_o.set_xlabel("difference ÷ the wider of the two ensembles' 5–95% ranges "
+                    "(right: difference and 95% interval in the outcome's units)")
+    ax_o.set_title("Outcomes")
+    fig.suptitle(title or "What-if: paired differences, counterfactual − baseline, with 95% intervals")
+    return fig
+
+
+@styled
+def draw_targets(targets: pd.DataFrame, title: str = "") -> Figure:
+    """Each target's hit rate with its Wilson 95% interval (ensembles offset)."""
+    names = list(dict.fromkeys(targets["target"]))
+    ensembles = list(dict.fromkeys(targets["ensemble"]))
+    described = targets.drop_duplicates("target").set_index("target")["description"]
+    fig = Figure(figsize=(10, 0.32 * len(names) * max(1, len(ensembles) * 0.7) + 1.4), layout="constrained")
+    ax = fig.subplots()
+    step = 0.5 / len(ensembles)
+    for k, label in enumerate(ensembles):
+        t = targets[targets["ensemble"] == label].set_index("target").reindex(names)
+        y = np.arange(len(names)) + (k - (len(ensembles) - 1) / 2) * step
+        ax.errorbar(t["hit_rate"], y, xerr=[t["hit_rate"] - t["ci_low"], t["ci_high"] - t["hit_rate"]], fmt="o",
+                    color=ENSEMBLE_COLOURS.get(label, "grey"), markersize=4, capsize=2, label=ensemble_name(label))
+    labels = [f"{n}  {_shorten(described.get(n, ''), 70)}" for n in names]
+    ax.set_yticks(range(len(names)), labels)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("hit rate, with Wilson 95% interval")
+    if len(ensembles) > 1:
+        ax.legend(frameon=False, loc="lower right")
+    ax.set_title(title or "Documented targets: share of runs that reproduce each")
+    return fig
+
+
+def _shorten(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --- 4. Map ------------------------------------------------------------------------------------
+
+def _pie(ax, x, y, shares, colours, size):
+    """A pie marker of `size` (points²) at (x, y): wedges in marker space stay round whatever the
+    axes' aspect."""
+    start = 0.0
+    for share, colour in zip(shares, colours):
+        if share <= 0:
+            continue
+        t = np.linspace(2 * np.pi * start, 2 * np.pi * (start + share), max(3, int(60 * share)))
+        verts = np.column_stack([np.r_[0, np.cos(t), 0], np.r_[0, np.sin(t), 0]])
+        reach = np.abs(verts).max()  # matplotlib rescales a marker to its extent: undo it
+        ax.scatter([x], [y], marker=verts, s=size * reach ** 2, color=colour, linewidths=0, zorder=3)
+        start += share
+    ax.scatter([x], [y], s=size, facecolors="none", edgecolors="black", linewidths=0.4, zorder=4)
+
+
+@styled
+def draw_map(places: pd.DataFrame, roads: pd.DataFrame, categories: dict, title: str = "") -> Figure:
+    """One panel per date: roads as lines, each node a pie of the probabilities of each
+    category of control, its area growing with population."""
+    dates = list(dict.fromkeys(places["date"]))
+    fig, axes = panels(len(dates), 3, 4.3, 3.6, sharex=True, sharey=True)
+    population = places.drop_duplicates("node").set_index("node")["population"].fillna(0)
+    biggest = max(population.max(), 1)
+    size = 40 + 460 * population / biggest
+    mean_lat = places["latitude"].mean()
+    for ax, date in zip(axes, dates):
+        for r in roads.itertuples():
+            ax.plot([r.x0, r.x1], [r.y0, r.y1], color="#999999", linewidth=0.8,
+                    linestyle="-" if r.kind == "road" else ":", zorder=1)
+        on = places[places["date"] == date]
+        for node, p in on.groupby("node", sort=False):
+            first = p.iloc[0]
+            _pie(ax, first.longitude, first.latitude, p["probability"].to_numpy(), p["colour"].to_numpy(),
+                 size[node])
+            ax.annotate(first["name"], (first.longitude, first.latitude), xytext=(4, 4),
+                        textcoords="offset points", fontsize=5.5, zorder=5)
+        ax.set_aspect(1 / math.cos(math.radians(mean_lat)))  # a degree of longitude is shorter
+        ax.margins(0.08)
+        ax.set_title(pd.Timestamp(date).strftime("%Y-%m-%d"))
+        ax.set_xlabel("longitude")
+        ax.set_ylabel("latitude")
+    present = [c for c in categories if c in set(places.loc[places["probability"] > 0, "category"])]
+    handles = [Patch(facecolor=categories[c], label=c) for c in present]
+    bottom_legend(fig, handles=handles, ncol=min(len(handles), 8))
+    fig.suptitle(title or "Control of each node on chosen dates: share of runs (pie), population (size)")
+    return fig
+
+
+# --- 5. Morris ---------------------------------------------------------------------------------
+
+@styled
+def draw_morris(morris: pd.DataFrame, outputs: list, title: str = "") -> Figure:
+    """mu_star against sigma per parameter, one panel per output, top parameters labelled; the
+    dotted line sigma = mu_star separates mostly linear effects (below) from interacting ones."""
+    fig, axes = panels(len(outputs), 3, 3.8, 3.0)
+    for ax, output in zip(axes, outputs):
+        m = morris[morris["output"] == output]
+        ax.scatter(m["mu_star"], m["sigma"], s=12, color="#3B6E9C", zorder=3)
+        top = max(m["mu_star"].max(), m["sigma"].max(), 1e-12) * 1.1
+        ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8)
+        for r in m[m["labelled"]].itertuples():
+            ax.annotate(r.parameter, (r.mu_star, r.sigma), xytext=(3, 2), textcoords="offset points", fontsize=5.5)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_title(output)
+        ax.set_xlabel("mu* (mean |effect|)")
+        ax.set_ylabel("sigma")
+    fig.suptitle(title or "Morris elementary effects: which parameters matter for each output")
+    return fig
