@@ -57,7 +57,7 @@ def faction_colours(factions: pd.DataFrame) -> dict:
     for side in sides(factions).itertuples():
         for k, faction in enumerate(side.members.split(";")):
             step = (k + 1) // 2  # 0, 1, 1, 2, 2, ...: alternately lighter and darker
-            colours[faction] = shade(side.colour, 0.3 * step if k % 2 else -0.25 * step)
+            colours[faction] = shade(side.colour, 0.22 * step if k % 2 else -0.28 * step)
     return colours
 
 

@@ -247,6 +247,16 @@ def map_dates(control: pd.DataFrame, marks: pd.DataFrame = None, spread: int = 4
     return sorted(chosen)
 
 
+def window_starts(marks: pd.DataFrame) -> dict:
+    """Date → the targets whose documented windows start on it ("T1, T2 start"), for captions."""
+    m = marks.dropna(subset=["window_start"])
+    starts = {}
+    for date, targets in m.groupby(_dates(m["window_start"]))["target"]:
+        names = sorted(set(targets), key=natural_key)
+        starts[date] = ", ".join(names) + (" start" if len(names) > 1 else " starts")
+    return starts
+
+
 def map_data(control: pd.DataFrame, nodes: pd.DataFrame, factions: pd.DataFrame, dates) -> pd.DataFrame:
     """Each node's control on each of `dates`, for the map.
 

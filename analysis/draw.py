@@ -9,6 +9,7 @@ import matplotlib.dates as mdates
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -39,6 +40,8 @@ def panels(n: int, ncols: int, width: float, height: float, **subplot_kw):
     axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw).ravel()
     for ax in axes[n:]:
         ax.remove()
+    for ax in axes[max(0, n - ncols):n]:  # the lowest panel of each column shows its x labels
+        ax.tick_params(labelbottom=True)
     return fig, list(axes[:n])
 
 
@@ -289,45 +292,62 @@ def _shorten(text: str, n: int) -> str:
 
 # --- 4. Map ------------------------------------------------------------------------------------
 
-def _pie(ax, x, y, shares, colours, size):
-    """A pie marker of `size` (points²) at (x, y): wedges in marker space stay round whatever the
-    axes' aspect."""
-    start = 0.0
-    for share, colour in zip(shares, colours):
+def short_name(name: str) -> str:
+    """A node's name without its parenthesis: "Tessalit (with the Amachach camp)" → "Tessalit"."""
+    return str(name).split(" (")[0]
+
+
+def _pie_wedges(x, y, radius, shares, squash):
+    """Polygons of a pie at (x, y) on axes whose y unit is drawn 1/squash times the x unit: each
+    wedge is an ellipse's in data units, so that it shows round."""
+    polygons, start = [], 0.0
+    for share in shares:
         if share <= 0:
+            polygons.append(None)
             continue
-        t = np.linspace(2 * np.pi * start, 2 * np.pi * (start + share), max(3, int(60 * share)))
-        verts = np.column_stack([np.r_[0, np.cos(t), 0], np.r_[0, np.sin(t), 0]])
-        reach = np.abs(verts).max()  # matplotlib rescales a marker to its extent: undo it
-        ax.scatter([x], [y], marker=verts, s=size * reach ** 2, color=colour, linewidths=0, zorder=3)
+        t = np.linspace(2 * np.pi * start, 2 * np.pi * (start + share), max(3, int(72 * share)))
+        polygons.append(np.column_stack([np.r_[x, x + radius * np.cos(t)], np.r_[y, y + radius * squash * np.sin(t)]]))
         start += share
-    ax.scatter([x], [y], s=size, facecolors="none", edgecolors="black", linewidths=0.4, zorder=4)
+    return polygons
 
 
 @styled
-def draw_map(places: pd.DataFrame, roads: pd.DataFrame, categories: dict, title: str = "") -> Figure:
-    """One panel per date: roads as lines, each node a pie of the probabilities of each
-    category of control, its area growing with population."""
+def draw_map(places: pd.DataFrame, roads: pd.DataFrame, categories: dict, captions: dict = None,
+             title: str = "") -> Figure:
+    """One panel per date: roads as lines, each node a pie of the probabilities of each category
+    of control, its area proportional to population; `captions` (date → text) under the dates."""
+    captions = captions or {}
     dates = list(dict.fromkeys(places["date"]))
-    fig, axes = panels(len(dates), 3, 4.3, 3.6, sharex=True, sharey=True)
-    population = places.drop_duplicates("node").set_index("node")["population"].fillna(0)
-    biggest = max(population.max(), 1)
-    size = 40 + 460 * population / biggest
-    mean_lat = places["latitude"].mean()
+    nodes = places.drop_duplicates("node").set_index("node")
+    squash = math.cos(math.radians(nodes["latitude"].mean()))  # a degree of longitude is shorter
+    span_x = max(np.ptp(nodes["longitude"]), 1e-6)
+    span_y = max(np.ptp(nodes["latitude"]), 1e-6)
+    biggest = max(nodes["population"].fillna(0).max(), 1)
+    radius = span_x * (0.012 + 0.035 * np.sqrt(nodes["population"].fillna(0) / biggest))
+    pad = radius.max() * 1.5
+    width = 4.6
+    height = width * (span_y + 2 * pad) / (span_x + 2 * pad) / squash + 0.5
+    fig, axes = panels(len(dates), 3, width, height, sharex=True, sharey=True)
     for ax, date in zip(axes, dates):
-        for r in roads.itertuples():
-            ax.plot([r.x0, r.x1], [r.y0, r.y1], color="#999999", linewidth=0.8,
-                    linestyle="-" if r.kind == "road" else ":", zorder=1)
-        on = places[places["date"] == date]
-        for node, p in on.groupby("node", sort=False):
-            first = p.iloc[0]
-            _pie(ax, first.longitude, first.latitude, p["probability"].to_numpy(), p["colour"].to_numpy(),
-                 size[node])
-            ax.annotate(first["name"], (first.longitude, first.latitude), xytext=(4, 4),
+        ax.add_collection(LineCollection([[(r.x0, r.y0), (r.x1, r.y1)] for r in roads.itertuples()],
+                                         colors="#999999", linewidths=0.8, zorder=1,
+                                         linestyles=["-" if k == "road" else ":" for k in roads["kind"]]))
+        polygons, colours = [], []
+        for node, p in places[places["date"] == date].groupby("node", sort=False):
+            here = nodes.loc[node]
+            for poly, colour in zip(_pie_wedges(here.longitude, here.latitude, radius[node],
+                                                p["probability"].to_numpy(), squash), p["colour"]):
+                if poly is not None:
+                    polygons.append(poly)
+                    colours.append(colour)
+            ax.annotate(short_name(here["name"]), (here.longitude, here.latitude), xytext=(5, 3),
                         textcoords="offset points", fontsize=5.5, zorder=5)
-        ax.set_aspect(1 / math.cos(math.radians(mean_lat)))  # a degree of longitude is shorter
-        ax.margins(0.08)
-        ax.set_title(pd.Timestamp(date).strftime("%Y-%m-%d"))
+        ax.add_collection(PolyCollection(polygons, facecolors=colours, edgecolors="white", linewidths=0.2, zorder=3))
+        ax.set_xlim(nodes["longitude"].min() - pad, nodes["longitude"].max() + pad)
+        ax.set_ylim(nodes["latitude"].min() - pad, nodes["latitude"].max() + pad)
+        ax.set_aspect(1 / squash)
+        day = pd.Timestamp(date)
+        ax.set_title(f"{day:%Y-%m-%d}" + (f"\n{captions[day]}" if day in captions else ""))
         ax.set_xlabel("longitude")
         ax.set_ylabel("latitude")
     present = [c for c in categories if c in set(places.loc[places["probability"] > 0, "category"])]

@@ -116,7 +116,9 @@ def make_map(layout: Layout, options: Options) -> list:
             columns=["from", "to", "kind", "x0", "y0", "x1", "y1"])
         title = "Control of each node" + (f" ({label})" if label else "") + \
                 ": share of runs by holder (pie), population (size), roads (lines)"
-        figures.append((_suffixed("map", label), draw.draw_map(places, roads, category_colours(factions), title)))
+        captions = data.window_starts(marks) if marks is not None else {}
+        figures.append((_suffixed("map", label),
+                        draw.draw_map(places, roads, category_colours(factions), captions, title)))
     return figures
 
 

@@ -17,6 +17,7 @@ FACTIONS = pd.DataFrame({
     "name": ["MNLA", "Ansar Dine", "MUJAO", "Malian army", "Menaka militia", "France"],
     "bloc": ["mnla_side", "islamists", "islamists", "", "mnla_side", "intervention"],
     "kind": ["insurgent", "insurgent", "insurgent", "state", "insurgent", "outside"],
+    "color": ["#d4a017", "#2e7d32", "", "#c62828", "#ffb300", "#1565c0"],  # the scenario's; not used
 })
 BLOCS = {"mnla_side": {"mnla", "menaka_militia"}, "islamists": {"ansar_dine", "mujao"}, "intervention": {"france"}}
 STATES = ("held", "shared", "contested", "abandoned", "open")

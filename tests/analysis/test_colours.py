@@ -33,3 +33,7 @@ def test_categories_are_the_sides_then_the_three_states():
 def test_many_sides_still_get_distinct_colours():
     many = pd.DataFrame({"faction": [f"f{i}" for i in range(15)], "bloc": ""})
     assert len(set(sides(many)["colour"])) == 15
+
+
+def test_the_scenarios_own_colours_do_not_change_the_palette():
+    assert faction_colours(FACTIONS) == faction_colours(FACTIONS.drop(columns="color"))

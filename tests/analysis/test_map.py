@@ -4,7 +4,7 @@ import pytest
 from conftest import EDGES, FACTIONS, MARKS, NODES, control_table
 
 from analysis.colours import CONTESTED, category_colours
-from analysis.data import control_probabilities, map_data, map_dates, road_segments
+from analysis.data import control_probabilities, map_data, map_dates, road_segments, window_starts
 
 
 @pytest.fixture
@@ -66,3 +66,10 @@ def test_roads_join_the_nodes_coordinates():
     assert r.loc["kidal", "kind"] == "track"
     unknown = pd.concat([EDGES, pd.DataFrame({"from": ["gao"], "to": ["nowhere"], "km": [1], "kind": ["road"]})])
     assert len(road_segments(unknown, NODES)) == len(EDGES)
+
+
+def test_captions_name_the_targets_whose_windows_start_on_a_date():
+    starts = window_starts(MARKS)
+    assert starts[pd.Timestamp("2012-04-08")] == "T1 starts"
+    assert starts[pd.Timestamp("2012-04-12")] == "T7 starts"  # two nodes, one target
+    assert pd.Timestamp("2012-04-09") in starts and len(starts) == 4  # T5 has no date
