@@ -83,3 +83,8 @@ def test_marks_clipped_to_the_period():
     assert t7["end"] == pd.Timestamp("2012-04-15")
     t1 = m[m["target"] == "T1"].iloc[0]
     assert (t1["start"], t1["end"]) == (pd.Timestamp("2012-04-08"), pd.Timestamp("2012-04-10"))
+
+
+def test_no_marks_give_an_empty_table():
+    m = marks_data(MARKS.head(0), period=("2012-04-06", "2012-04-15"))
+    assert m.empty and list(m.columns) == ["target", "clauses", "node", "start", "end"]
