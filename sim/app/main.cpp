@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <iomanip>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -13,7 +14,10 @@
 #include "core/error.hpp"
 #include "core/exec/executor.hpp"
 #include "core/model.hpp"
+#include "core/io/csv.hpp"
+#include "core/run/ensemble.hpp"
 #include "core/run/manifest.hpp"
+#include "core/run/progress.hpp"
 #include "core/sha256.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/version.hpp"
@@ -69,13 +73,70 @@ struct RunOptions {
   std::vector<std::string> sets;
   std::uint64_t seed = 1;
   std::uint64_t run = 0;
+  std::uint64_t runs = 0;  ///< 0: one run (single-run files); N: an ensemble of runs 0..N-1
+  std::uint64_t trace = 0;
+  std::uint64_t stop_after = 0;
   int threads = 1;
   std::string out;
   bool force = false;
   bool quiet = false;
+  bool resume = false;
 };
 
+constexpr int kInterrupted = 130;  // as a shell reports a process ended by SIGINT
+
+azsim::EnsembleOptions ensemble_options(const RunOptions& o, const char* command) {
+  azsim::EnsembleOptions e;
+  e.seed = o.seed;
+  e.runs = o.runs;
+  e.threads = o.threads;
+  e.trace = o.trace;
+  e.resume = o.resume;
+  e.force = o.force;
+  e.quiet = o.quiet;
+  e.command = command;
+  e.stop_after = o.stop_after;
+  return e;
+}
+
+int report_interrupted(const azsim::EnsembleOutcome& r, const std::string& out, std::uint64_t total) {
+  std::cerr << "azsim: interrupted with " << r.runs << " of " << total << " runs done; nothing finished is lost. "
+            << "Run the same command with --resume to continue into " << out << "\n";
+  return kInterrupted;
+}
+
+/// @brief Hit rates as `azsim run --runs` prints them, from the folder's targets.csv.
+void print_targets(const std::filesystem::path& dir) {
+  const auto rows = azsim::io::read_csv(azsim::io::read_file(dir / "targets.csv"));
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];  // target, description, runs, hits, hit_rate, low, high, median_miss
+    std::cout << "  " << row[0] << "  " << std::setw(6) << std::fixed << std::setprecision(1)
+              << 100 * std::stod(row[4] == "NA" ? "0" : row[4]) << "%  [" << std::setprecision(0)
+              << 100 * std::stod(row[5] == "NA" ? "0" : row[5]) << "-" << 100 * std::stod(row[6] == "NA" ? "1" : row[6])
+              << "%]  " << row[1] << "\n";
+  }
+  std::cout.unsetf(std::ios::floatfield);
+  std::cout << std::setprecision(6);
+}
+
+int cmd_ensemble(const azsim::ModelRegistry& registry, const RunOptions& o, const char* command) {
+  require_files({o.scenario});
+  auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
+  const auto r = azsim::run_ensemble(*scenario, ensemble_options(o, command), o.out);
+  if (r.interrupted) return report_interrupted(r, o.out, o.runs);
+  if (!o.quiet) {
+    std::cout << scenario->name() << ": " << o.runs << " runs of seed " << o.seed << " ("
+              << r.made << " made now) in " << azsim::format_duration(r.wall_seconds) << "\n"
+              << "target hit rates (95% interval):\n";
+    print_targets(o.out);
+    std::cout << "outputs in " << o.out << " (plots: azsim plot " << o.out << ")\n";
+  }
+  return 0;
+}
+
 int cmd_run(const azsim::ModelRegistry& registry, const RunOptions& o, const char* command = "run") {
+  if (o.runs > 0) return cmd_ensemble(registry, o, command);
+  if (o.trace > 0 || o.resume) throw azsim::UsageError(std::string(o.trace > 0 ? "--trace" : "--resume") + " needs --runs");
   require_files({o.scenario});
   const auto start = std::chrono::steady_clock::now();
   auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
@@ -87,7 +148,7 @@ int cmd_run(const azsim::ModelRegistry& registry, const RunOptions& o, const cha
   request.executor = &executor;
   request.out_dir = o.out;
   const azsim::RunSummary summary = scenario->run(request);
-  azsim::write_manifest(o.out, *scenario, {command, o.seed, o.run, 1});
+  azsim::write_manifest(o.out, *scenario, {command, o.seed, o.run, 1, {}});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   azsim::write_run_info(o.out, wall, executor.threads());
   if (!o.quiet) {
@@ -103,9 +164,39 @@ int cmd_run(const azsim::ModelRegistry& registry, const RunOptions& o, const cha
   return 0;
 }
 
+int cmd_whatif(const azsim::ModelRegistry& registry, const RunOptions& o, const std::string& cf_path) {
+  require_files({o.scenario, cf_path});
+  auto base = azsim::load_scenario(registry, o.scenario);
+  auto cf = azsim::load_scenario(registry, cf_path);
+  auto options = ensemble_options(o, "whatif");
+  const auto r = azsim::run_whatif(*base, *cf, options, o.out, o.quiet ? nullptr : &std::cout);
+  if (r.interrupted) return report_interrupted(r, o.out, 2 * o.runs);
+  if (!o.quiet)
+    std::cout << "\n" << cf->name() << " against " << base->name() << ": " << o.runs << " paired runs in "
+              << azsim::format_duration(r.wall_seconds) << "; table in " << (std::filesystem::path(o.out) / "whatif.csv").string()
+              << " (plots: azsim plot " << o.out << ")\n";
+  return 0;
+}
+
+int cmd_eval(const azsim::ModelRegistry& registry, const RunOptions& o, const std::string& design_file,
+             std::uint64_t replicates) {
+  require_files({o.scenario});
+  auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
+  const azsim::Design design = azsim::read_design(design_file, scenario->parameters());
+  const auto r = azsim::run_eval(*scenario, design, replicates, ensemble_options(o, "eval"), o.out);
+  if (r.interrupted) return report_interrupted(r, o.out, design.points.size() * replicates);
+  if (!o.quiet)
+    std::cout << design.points.size() << " points x " << replicates << " replicates in "
+              << azsim::format_duration(r.wall_seconds) << "; one row per run in "
+              << (std::filesystem::path(o.out) / "runs.csv").string() << "\n";
+  return 0;
+}
+
 int cmd_rerun(const azsim::ModelRegistry& registry, const std::string& manifest, std::string out, bool force,
               int threads, bool quiet) {
   const azsim::ManifestReplay m = azsim::read_manifest(manifest);
+  if (m.command != "run")
+    throw azsim::UsageError(manifest + ": made by `azsim " + m.command + "`; rerun reproduces the folders of `azsim run` (with or without --runs)");
   // The scenario files must still be the ones the run used.
   for (std::size_t i = 0; i < m.chain_paths.size(); ++i) {
     std::error_code ec;
@@ -120,6 +211,7 @@ int cmd_rerun(const azsim::ModelRegistry& registry, const std::string& manifest,
   o.sets = m.sets;
   o.seed = m.seed;
   o.run = m.first_run;
+  if (m.runs > 1) o.runs = m.runs;  // an ensemble's folder: make the ensemble again
   o.threads = threads;
   o.out = out;
   o.force = force;
@@ -174,8 +266,42 @@ int main(int argc, char** argv) {
   run->add_option("--threads", run_opts.threads, "Threads (results never depend on it)")->capture_default_str()->check(CLI::Range(1, 1024));
   run->add_option("--out", run_opts.out, "Output folder")->required();
   run->add_option("--set", run_opts.sets, "Override a value: PATH=VALUE (repeatable)");
+  run->add_option("--runs", run_opts.runs, "Make an ensemble of runs 0..N-1 and write its probabilities and quantiles")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  run->add_option("--trace", run_opts.trace, "With --runs: also keep the single-run files of the first K runs in OUT/runs/<i>/");
+  run->add_flag("--resume", run_opts.resume, "With --runs: continue an interrupted ensemble in OUT");
+  run->add_option("--stop-after", run_opts.stop_after, "Testing: stop as if interrupted after this many runs")->group("");
   run->add_flag("--force", run_opts.force, "Write into a non-empty folder");
-  run->add_flag("-q,--quiet", run_opts.quiet, "Print nothing on success");
+  run->add_flag("-q,--quiet", run_opts.quiet, "Print nothing on success (no progress bar)");
+
+  RunOptions whatif_opts;
+  whatif_opts.runs = 100;
+  std::string whatif_cf;
+  auto* whatif = app.add_subcommand("whatif", "Compare a counterfactual with its base scenario under common random numbers");
+  whatif->add_option("base", whatif_opts.scenario, "The base scenario file")->required();
+  whatif->add_option("counterfactual", whatif_cf, "A scenario whose base: chain leads to BASE")->required();
+  whatif->add_option("--runs", whatif_opts.runs, "Runs of each")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  whatif->add_option("--seed", whatif_opts.seed, "Master seed")->capture_default_str();
+  whatif->add_option("--threads", whatif_opts.threads, "Threads (results never depend on it)")->capture_default_str()->check(CLI::Range(1, 1024));
+  whatif->add_option("--out", whatif_opts.out, "Output folder")->required();
+  whatif->add_flag("--resume", whatif_opts.resume, "Continue an interrupted what-if in OUT");
+  whatif->add_option("--stop-after", whatif_opts.stop_after, "Testing: stop as if interrupted after this many runs")->group("");
+  whatif->add_flag("--force", whatif_opts.force, "Write into a non-empty folder");
+  whatif->add_flag("-q,--quiet", whatif_opts.quiet, "Print nothing on success");
+
+  RunOptions eval_opts;
+  std::string design_file;
+  std::uint64_t replicates = 1;
+  auto* eval = app.add_subcommand("eval", "Run a design of parameter values (one row per point), for outside tools");
+  eval->add_option("scenario", eval_opts.scenario, "Scenario file")->required();
+  eval->add_option("--design", design_file, "CSV: a header of parameter names, one row of values per point")->required();
+  eval->add_option("--replicates", replicates, "Runs per point (replicate r uses run key r at every point)")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}));
+  eval->add_option("--seed", eval_opts.seed, "Master seed")->capture_default_str();
+  eval->add_option("--threads", eval_opts.threads, "Threads (results never depend on it)")->capture_default_str()->check(CLI::Range(1, 1024));
+  eval->add_option("--out", eval_opts.out, "Output folder")->required();
+  eval->add_option("--set", eval_opts.sets, "Override a value: PATH=VALUE (repeatable)");
+  eval->add_flag("--resume", eval_opts.resume, "Continue an interrupted evaluation in OUT");
+  eval->add_flag("--force", eval_opts.force, "Write into a non-empty folder");
+  eval->add_flag("-q,--quiet", eval_opts.quiet, "Print nothing on success");
 
   std::string manifest, rerun_out;
   bool rerun_force = false, rerun_quiet = false;
@@ -202,6 +328,8 @@ int main(int argc, char** argv) {
     if (*validate) return cmd_validate(registry, files, sets, quiet);
     if (*params) return cmd_params(registry, model_name);
     if (*run) return cmd_run(registry, run_opts);
+    if (*whatif) return cmd_whatif(registry, whatif_opts, whatif_cf);
+    if (*eval) return cmd_eval(registry, eval_opts, design_file, replicates);
     if (*rerun) return cmd_rerun(registry, manifest, rerun_out, rerun_force, rerun_threads, rerun_quiet);
   } catch (const azsim::UsageError& e) {
     std::cerr << "azsim: " << e.what() << "\n";

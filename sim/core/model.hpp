@@ -30,6 +30,7 @@ struct RunRequest {
   const exec::Executor* executor = nullptr;  ///< required
   std::filesystem::path out_dir;             ///< empty: compute the summary only
   const std::vector<double>* parameter_values = nullptr;  ///< in ParameterSet order, or null
+  bool timeline = false;  ///< fill RunSummary::timeline (for ensembles)
 };
 
 /// @brief One line of `azsim validate`'s summary, e.g. {"factions", "9"}.
@@ -49,6 +50,11 @@ class LoadedScenario {
   /// @brief Simulates one run. Its result depends only on (seed, run, parameters): never on
   /// the executor's thread count. Writes the single-run files when `out_dir` is set.
   [[nodiscard]] virtual RunSummary run(const RunRequest& request) const = 0;
+  /// @brief Where and when each target is documented, for plots (may be empty).
+  [[nodiscard]] virtual std::vector<TargetMark> target_marks() const { return {}; }
+  /// @brief Writes the scenario's reference tables an ensemble folder carries for plots (for
+  /// a model on a map: its nodes, edges and factions), each atomically.
+  virtual void write_reference_files(const std::filesystem::path& dir) const { (void)dir; }
 };
 
 /// @brief A conflict model the engine can run.

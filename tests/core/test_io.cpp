@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "../support.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
 #include "core/io/json.hpp"
@@ -25,34 +26,11 @@ namespace fs = std::filesystem;
 using azsim::IoError;
 using namespace azsim::io;
 
+using azsim::test::TempDir;
+
 namespace {
 
 // A fresh folder per test: ctest may run test cases in parallel processes.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("azsim-io-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  [[nodiscard]] std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

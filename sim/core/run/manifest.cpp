@@ -12,6 +12,10 @@
 namespace azsim {
 
 void write_manifest(const std::filesystem::path& dir, const LoadedScenario& scenario, const ManifestInfo& info) {
+  io::write_file_atomic(dir / "manifest.json", manifest_json(scenario, info));
+}
+
+std::string manifest_json(const LoadedScenario& scenario, const ManifestInfo& info) {
   io::JsonWriter j;
   j.begin_object();
   j.key("azsim").begin_object().key("version").value(version()).key("git_revision").value(git_revision()).end_object();
@@ -30,8 +34,13 @@ void write_manifest(const std::filesystem::path& dir, const LoadedScenario& scen
   j.key("parameters").begin_object();
   for (const auto& p : scenario.parameters().items()) j.key(p.name).value(p.value);
   j.end_object();
+  if (!info.extra.empty()) {
+    j.key("options").begin_object();
+    for (const auto& [k, v] : info.extra) j.key(k).value(v);
+    j.end_object();
+  }
   j.end_object();
-  io::write_file_atomic(dir / "manifest.json", j.str());
+  return j.str();
 }
 
 void write_run_info(const std::filesystem::path& dir, double wall_seconds, int threads) {

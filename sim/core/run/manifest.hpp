@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/model.hpp"
@@ -21,7 +22,13 @@ struct ManifestInfo {
   std::uint64_t seed = 0;
   std::uint64_t first_run = 0;
   std::uint64_t runs = 1;
+  /// Further options that shape the folder's contents (e.g. replicates, a design's sha256),
+  /// as key/value text, in the order given.
+  std::vector<std::pair<std::string, std::string>> extra;
 };
+
+/// @brief The manifest's text: the same for the same scenario files, overrides and info.
+[[nodiscard]] std::string manifest_json(const LoadedScenario& scenario, const ManifestInfo& info);
 
 /// @brief Writes DIR/manifest.json atomically.
 void write_manifest(const std::filesystem::path& dir, const LoadedScenario& scenario, const ManifestInfo& info);

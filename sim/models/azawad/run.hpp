@@ -25,4 +25,15 @@ namespace azsim::azawad {
 /// `dir`, each atomically.
 void write_run_files(const World& w, const RunSummary& summary, const std::filesystem::path& dir);
 
+/// @brief The run's day-by-day trajectories for an ensemble: `control` (per node: holding
+/// factions, a bloc holding alone, the state), `strength` (active fighters per faction) and
+/// `casualties` (cumulative dead per faction and civilians per group). views.cpp.
+[[nodiscard]] Timeline timeline_of(const World& w);
+
+/// @brief Each target clause's documented place and window, as dates.
+[[nodiscard]] std::vector<TargetMark> target_marks(const ScenarioSpec& spec);
+
+/// @brief Writes nodes.csv, edges.csv and factions.csv into `dir`, each atomically.
+void write_reference_files(const ScenarioSpec& spec, const std::filesystem::path& dir);
+
 }  // namespace azsim::azawad

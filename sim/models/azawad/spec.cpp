@@ -94,7 +94,14 @@ RunSummary AzawadScenario::run(const RunRequest& request) const {
   const World w = simulate(spec_, parameters, rng::RunKey{request.seed, request.run}, *request.executor);
   RunSummary summary = summarize(w);
   if (!request.out_dir.empty()) write_run_files(w, summary, request.out_dir);
+  if (request.timeline) summary.timeline = timeline_of(w);
   return summary;
+}
+
+std::vector<TargetMark> AzawadScenario::target_marks() const { return azawad::target_marks(spec_); }
+
+void AzawadScenario::write_reference_files(const std::filesystem::path& dir) const {
+  azawad::write_reference_files(spec_, dir);
 }
 
 }  // namespace azsim::azawad

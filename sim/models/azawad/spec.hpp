@@ -219,6 +219,8 @@ class AzawadScenario final : public LoadedScenario {
   [[nodiscard]] std::vector<SummaryItem> summary() const override;
   [[nodiscard]] const ScenarioSpec& spec() const noexcept { return spec_; }
   [[nodiscard]] RunSummary run(const RunRequest& request) const override;
+  [[nodiscard]] std::vector<TargetMark> target_marks() const override;
+  void write_reference_files(const std::filesystem::path& dir) const override;
 
  private:
   Document document_;

@@ -24,6 +24,8 @@ namespace fs = std::filesystem;
 using azsim::test::run_azsim;
 using azsim::test::source_path;
 
+using azsim::test::TempDir;
+
 namespace {
 
 const std::string kBadDir = "tests/data/bad";
@@ -106,31 +108,6 @@ std::string message_of(const azsim::Diagnostic& d) {
   return from_source_tree(d.path.empty() ? d.message : d.path + ": " + d.message);
 }
 
-/// A fresh directory under the system's temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ =
-        fs::temp_directory_path() / ("azsim-bad-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    const auto p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 

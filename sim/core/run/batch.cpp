@@ -1,0 +1,186 @@
+#include "core/run/batch.hpp"
+
+#include <csignal>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+
+#include "core/error.hpp"
+#include "core/exec/executor.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/run/manifest.hpp"
+#include "core/run/progress.hpp"
+#include "core/sha256.hpp"
+
+namespace azsim {
+
+namespace {
+
+constexpr std::string_view kMagic = "azsim batch state 1\n";
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int sig) {
+  g_interrupted.store(true);
+  std::signal(sig, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+/// @brief SIGINT and SIGTERM set a flag while a batch runs; the old handlers come back after.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+/// @brief What a state must match: the caller's fingerprint and the job list itself.
+std::string full_fingerprint(const BatchOptions& o, const std::vector<BatchJob>& jobs) {
+  io::BinaryWriter w;
+  w.str(o.fingerprint);
+  w.u64(o.seed);
+  w.u64(o.timeline ? 1 : 0);
+  w.u64(jobs.size());
+  for (const auto& j : jobs) {
+    w.u64(j.run);
+    w.array(j.parameters);
+  }
+  return sha256_hex(w.bytes());
+}
+
+void save_state(const std::filesystem::path& dir, const std::string& fingerprint, const RowTable& rows,
+                const TimelineAggregate* timeline) {
+  io::BinaryWriter w;
+  w.str(kMagic);
+  w.str(fingerprint);
+  rows.save(w);
+  w.u64(timeline ? 1 : 0);
+  if (timeline) timeline->save(w);
+  io::write_file_atomic(batch_state_path(dir), w.bytes());
+}
+
+}  // namespace
+
+std::filesystem::path batch_state_path(const std::filesystem::path& dir) { return dir / ".azsim-state"; }
+
+void prepare_batch_dir(const std::filesystem::path& dir, bool force, bool resume) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool has_state = fs::exists(batch_state_path(dir), ec);
+  if (resume) {
+    if (!has_state) {
+      if (fs::exists(dir / "manifest.json", ec))
+        throw UsageError(dir.string() + " holds a finished batch: nothing to resume (pass --force without --resume to make it again)");
+      throw UsageError(dir.string() + " holds no interrupted batch to resume (no " + batch_state_path(dir).filename().string() + ")");
+    }
+    return;
+  }
+  if (!force) {
+    if (has_state)
+      throw UsageError(dir.string() + " holds an interrupted batch: pass --resume to continue it, or --force to start again");
+    if (fs::exists(dir / "manifest.json", ec))
+      throw UsageError(dir.string() + " holds a finished batch; choose another --out, or pass --force to overwrite");
+  }
+  if (has_state) fs::remove(batch_state_path(dir), ec);
+  fs::remove(dir / "manifest.json", ec);  // forced: the folder is no longer a finished batch
+  prepare_output_dir(dir, force);
+}
+
+void finish_batch(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::remove(batch_state_path(dir), ec);
+}
+
+BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob>& jobs, const BatchOptions& o,
+                      const std::filesystem::path& dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string fingerprint = full_fingerprint(o, jobs);
+  BatchResult result;
+  result.rows = RowTable(jobs.size());
+  if (o.resume) {
+    const std::string path = batch_state_path(dir).string();
+    const std::string bytes = io::read_file(path);
+    io::BinaryReader in(bytes, path);
+    if (in.str() != kMagic) in.fail("not an azsim batch state");
+    if (in.str() != fingerprint)
+      throw UsageError(dir.string() + " was started with another scenario, seed, number of runs, design or azsim version; "
+                       "resume it with the same command, or pass --force without --resume to start again");
+    result.rows = RowTable::load(in);
+    if (result.rows.jobs() != jobs.size()) in.fail("a job count that does not match");
+    if (in.u64() != 0) result.timeline = TimelineAggregate::load(in);
+    if (!in.done()) in.fail("trailing bytes");
+    if (o.timeline && result.timeline.runs() != result.rows.finished()) in.fail("counters that do not match the rows");
+  }
+
+  std::vector<std::size_t> todo;
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (!result.rows.has(j)) todo.push_back(j);
+
+  const exec::Executor outer(o.threads);
+  const exec::Executor inner(1, exec::Backend::serial);  // each run on one thread; runs in parallel
+  result.threads = outer.threads();
+  std::mutex mutex;  // guards result, progress and the checkpoint clock
+  Progress progress(o.label, jobs.size(), jobs.size() - todo.size(), !o.quiet);
+  auto last_save = std::chrono::steady_clock::now();
+  std::exception_ptr error;
+  std::atomic<bool> stop{false};
+  const InterruptGuard guard;
+  const auto stopping = [&] { return stop.load() || g_interrupted.load(); };
+
+  outer.for_each_index(todo.size(), [&](std::size_t k) {
+    if (stopping()) return;
+    const std::size_t j = todo[k];
+    try {
+      RunRequest request;
+      request.seed = o.seed;
+      request.run = jobs[j].run;
+      request.executor = &inner;
+      request.timeline = o.timeline;
+      if (!jobs[j].parameters.empty()) request.parameter_values = &jobs[j].parameters;
+      if (j < o.trace) {
+        request.out_dir = dir / "runs" / std::to_string(jobs[j].run);
+        std::filesystem::create_directories(request.out_dir);
+      }
+      const RunSummary summary = scenario.run(request);
+      const std::lock_guard lock(mutex);
+      if (o.timeline) result.timeline.add(summary.timeline);
+      result.rows.put(j, summary);
+      ++result.made;
+      progress.update(result.rows.finished());
+      if (o.stop_after > 0 && result.made >= o.stop_after) stop.store(true);
+      const auto now = std::chrono::steady_clock::now();
+      if (std::chrono::duration<double>(now - last_save).count() >= o.checkpoint_seconds) {
+        save_state(dir, fingerprint, result.rows, o.timeline ? &result.timeline : nullptr);
+        last_save = now;
+      }
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      if (!error) error = std::current_exception();
+      stop.store(true);
+    }
+  });
+
+  result.interrupted = result.rows.finished() < jobs.size();
+  if (result.interrupted) save_state(dir, fingerprint, result.rows, o.timeline ? &result.timeline : nullptr);
+  if (error) std::rethrow_exception(error);
+  progress.finish();
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace azsim
