@@ -3,7 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <iomanip>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +21,7 @@
 #include "core/run/ensemble.hpp"
 #include "core/run/manifest.hpp"
 #include "core/run/progress.hpp"
+#include "core/run/sensitivity.hpp"
 #include "core/sha256.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/version.hpp"
@@ -99,8 +103,8 @@ azsim::EnsembleOptions ensemble_options(const RunOptions& o, const char* command
   return e;
 }
 
-int report_interrupted(const azsim::EnsembleOutcome& r, const std::string& out, std::uint64_t total) {
-  std::cerr << "azsim: interrupted with " << r.runs << " of " << total << " runs done; nothing finished is lost. "
+int report_interrupted(const azsim::EnsembleOutcome& r, const std::string& out) {
+  std::cerr << "azsim: interrupted with " << r.runs << " of " << r.total << " runs done; nothing finished is lost. "
             << "Run the same command with --resume to continue into " << out << "\n";
   return kInterrupted;
 }
@@ -123,7 +127,7 @@ int cmd_ensemble(const azsim::ModelRegistry& registry, const RunOptions& o, cons
   require_files({o.scenario});
   auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
   const auto r = azsim::run_ensemble(*scenario, ensemble_options(o, command), o.out);
-  if (r.interrupted) return report_interrupted(r, o.out, o.runs);
+  if (r.interrupted) return report_interrupted(r, o.out);
   if (!o.quiet) {
     std::cout << scenario->name() << ": " << o.runs << " runs of seed " << o.seed << " ("
               << r.made << " made now) in " << azsim::format_duration(r.wall_seconds) << "\n"
@@ -170,7 +174,7 @@ int cmd_whatif(const azsim::ModelRegistry& registry, const RunOptions& o, const 
   auto cf = azsim::load_scenario(registry, cf_path);
   auto options = ensemble_options(o, "whatif");
   const auto r = azsim::run_whatif(*base, *cf, options, o.out, o.quiet ? nullptr : &std::cout);
-  if (r.interrupted) return report_interrupted(r, o.out, 2 * o.runs);
+  if (r.interrupted) return report_interrupted(r, o.out);
   if (!o.quiet)
     std::cout << "\n" << cf->name() << " against " << base->name() << ": " << o.runs << " paired runs in "
               << azsim::format_duration(r.wall_seconds) << "; table in " << (std::filesystem::path(o.out) / "whatif.csv").string()
@@ -184,12 +188,57 @@ int cmd_eval(const azsim::ModelRegistry& registry, const RunOptions& o, const st
   auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
   const azsim::Design design = azsim::read_design(design_file, scenario->parameters());
   const auto r = azsim::run_eval(*scenario, design, replicates, ensemble_options(o, "eval"), o.out);
-  if (r.interrupted) return report_interrupted(r, o.out, design.points.size() * replicates);
+  if (r.interrupted) return report_interrupted(r, o.out);
   if (!o.quiet)
     std::cout << design.points.size() << " points x " << replicates << " replicates in "
               << azsim::format_duration(r.wall_seconds) << "; one row per run in "
               << (std::filesystem::path(o.out) / "runs.csv").string() << "\n";
   return 0;
+}
+
+int cmd_sensitivity(const azsim::ModelRegistry& registry, const RunOptions& o, const azsim::MorrisOptions& m) {
+  require_files({o.scenario});
+  auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
+  const auto r = azsim::run_morris(*scenario, m, ensemble_options(o, "sensitivity"), o.out);
+  if (r.interrupted) return report_interrupted(r, o.out);
+  if (!o.quiet)
+    std::cout << "Morris screening: " << m.trajectories << " trajectories x " << m.replicates << " replicates ("
+              << r.runs << " runs) in " << azsim::format_duration(r.wall_seconds) << "; effects in "
+              << (std::filesystem::path(o.out) / "morris.csv").string() << " (plots: azsim plot " << o.out << ")\n";
+  return 0;
+}
+
+/// @brief The source tree's root, from the binary's location (build/bin/azsim) or the
+/// AZSIM_HOME variable: where analysis/ and scripts/find-python are.
+std::filesystem::path project_root(const char* argv0) {
+  if (const char* home = std::getenv("AZSIM_HOME")) return home;
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) self = std::filesystem::absolute(argv0, ec);
+  for (auto p = self.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path())
+    if (std::filesystem::exists(p / "analysis" / "__main__.py", ec)) return p;
+  return AZSIM_SOURCE_ROOT;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+int cmd_plot(const char* argv0, const std::string& dir, const std::string& only) {
+  const auto root = project_root(argv0);
+  std::error_code ec;
+  if (!std::filesystem::exists(root / "analysis" / "__main__.py", ec))
+    throw azsim::UsageError("cannot find the analysis package (looked in " + root.string() + "); set AZSIM_HOME to the source tree");
+  if (!std::filesystem::is_directory(dir, ec)) throw azsim::UsageError("no such folder: " + dir);
+  const std::string cmd = "PY=$(" + shell_quote((root / "scripts" / "find-python").string()) + ") && cd " +
+                          shell_quote(root.string()) + " && MPLBACKEND=Agg \"$PY\" -m analysis " +
+                          shell_quote(std::filesystem::absolute(dir).string()) +
+                          (only.empty() ? "" : " --only " + shell_quote(only));
+  const int status = std::system(cmd.c_str());
+  if (status == -1) throw azsim::Error("could not start the Python analysis");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 int cmd_rerun(const azsim::ModelRegistry& registry, const std::string& manifest, std::string out, bool force,
@@ -303,6 +352,28 @@ int main(int argc, char** argv) {
   eval->add_flag("--force", eval_opts.force, "Write into a non-empty folder");
   eval->add_flag("-q,--quiet", eval_opts.quiet, "Print nothing on success");
 
+  RunOptions sens_opts;
+  std::string method = "morris";
+  azsim::MorrisOptions morris;
+  auto* sensitivity = app.add_subcommand("sensitivity", "Screen every parameter's effect on every outcome (Morris elementary effects)");
+  sensitivity->add_option("scenario", sens_opts.scenario, "Scenario file")->required();
+  sensitivity->add_option("--method", method, "Screening method")->capture_default_str()->check(CLI::IsMember({"morris"}));
+  sensitivity->add_option("--trajectories", morris.trajectories, "Morris trajectories (each: one effect per parameter)")->capture_default_str()->check(CLI::Range(std::uint64_t{2}, std::uint64_t{10000}));
+  sensitivity->add_option("--levels", morris.levels, "Grid levels per parameter (even)")->capture_default_str()->check(CLI::Range(2, 100));
+  sensitivity->add_option("--replicates", morris.replicates, "Runs per point, averaged")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000}));
+  sensitivity->add_option("--seed", sens_opts.seed, "Master seed (keys the design and the runs)")->capture_default_str();
+  sensitivity->add_option("--threads", sens_opts.threads, "Threads (results never depend on it)")->capture_default_str()->check(CLI::Range(1, 1024));
+  sensitivity->add_option("--out", sens_opts.out, "Output folder")->required();
+  sensitivity->add_option("--set", sens_opts.sets, "Override a value: PATH=VALUE (repeatable)");
+  sensitivity->add_flag("--resume", sens_opts.resume, "Continue an interrupted screening in OUT");
+  sensitivity->add_flag("--force", sens_opts.force, "Write into a non-empty folder");
+  sensitivity->add_flag("-q,--quiet", sens_opts.quiet, "Print nothing on success");
+
+  std::string plot_dir, plot_only;
+  auto* plot = app.add_subcommand("plot", "Make every figure an output folder's files allow (PNG and SVG, in DIR/figures)");
+  plot->add_option("dir", plot_dir, "A folder written by run --runs, whatif or sensitivity")->required();
+  plot->add_option("--only", plot_only, "Make only this figure");
+
   std::string manifest, rerun_out;
   bool rerun_force = false, rerun_quiet = false;
   int rerun_threads = 1;
@@ -330,6 +401,8 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(registry, run_opts);
     if (*whatif) return cmd_whatif(registry, whatif_opts, whatif_cf);
     if (*eval) return cmd_eval(registry, eval_opts, design_file, replicates);
+    if (*sensitivity) return cmd_sensitivity(registry, sens_opts, morris);
+    if (*plot) return cmd_plot(argv[0], plot_dir, plot_only);
     if (*rerun) return cmd_rerun(registry, manifest, rerun_out, rerun_force, rerun_threads, rerun_quiet);
   } catch (const azsim::UsageError& e) {
     std::cerr << "azsim: " << e.what() << "\n";

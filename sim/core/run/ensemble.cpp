@@ -47,7 +47,7 @@ BatchOptions batch_options(const EnsembleOptions& o, std::string fingerprint, bo
 }
 
 EnsembleOutcome outcome_of(const BatchResult& r) {
-  return {r.interrupted, r.made, r.rows.finished(), r.wall_seconds};
+  return {r.interrupted, r.made, r.rows.finished(), r.rows.jobs(), r.wall_seconds};
 }
 
 /// @brief A finished folder's runs.csv read back: column names after the prefix, and per
@@ -117,7 +117,7 @@ EnsembleOutcome whatif_half(const LoadedScenario& scenario, EnsembleOptions o, c
   if (o.resume) {
     if (!fs::exists(batch_state_path(dir), ec)) {
       if (fs::exists(dir / "manifest.json", ec) && io::read_file(dir / "manifest.json") == manifest_json(scenario, info))
-        return {false, 0, o.runs, 0};
+        return {false, 0, o.runs, o.runs, 0};
       o.resume = false;  // this half had not started
       o.force = true;
     }
@@ -168,9 +168,12 @@ EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& cf,
   EnsembleOptions half = o;
   half.command = "whatif";
   EnsembleOutcome done = whatif_half(base, half, dir / "baseline");
+  done.total = 2 * o.runs;
   if (done.interrupted) return done;
   const EnsembleOutcome second = whatif_half(cf, half, dir / "counterfactual");
   done.made += second.made;
+  done.runs += second.runs;
+  done.total = 2 * o.runs;
   done.wall_seconds += second.wall_seconds;
   if (second.interrupted) {
     done.interrupted = true;
@@ -326,6 +329,7 @@ EnsembleOutcome run_eval(const LoadedScenario& scenario, const Design& design, s
       for (std::size_t c = 0; c < index.size(); ++c) j.parameters[index[c]] = point[c];
       jobs.push_back(std::move(j));
     }
+  io::write_file_atomic(dir / "design.csv", design_text);  // first, so a long evaluation can be inspected
   EnsembleOptions eo = o;
   eo.trace = 0;
   BatchOptions bo = batch_options(eo, manifest_json(scenario, info), false);
@@ -341,7 +345,6 @@ EnsembleOutcome run_eval(const LoadedScenario& scenario, const Design& design, s
                                              for (double x : design.points[point]) v.push_back(io::format_double(x));
                                              return v;
                                            }});
-  io::write_file_atomic(dir / "design.csv", design_text);
   write_run_info(dir, r.wall_seconds, r.threads);
   write_manifest(dir, scenario, info);
   finish_batch(dir);

@@ -30,6 +30,7 @@ struct EnsembleOutcome {
   bool interrupted = false;
   std::uint64_t made = 0;  ///< runs made by this call
   std::uint64_t runs = 0;  ///< runs finished in all
+  std::uint64_t total = 0;  ///< runs asked for in all
   double wall_seconds = 0;
 };
 
