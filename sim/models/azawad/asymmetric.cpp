@@ -23,7 +23,7 @@ void kill_standing(World& w, Index n, Index f, std::int64_t count, Index perpetr
   for (std::size_t k = here.size(); k-- > 0 && done < count;) {
     const std::uint32_t i = here[k];
     if (fi.faction[i] != f || fi.location[i] != n || fi.next[i] != kNone || fi.status[i] != Status::active) continue;
-    fi.status[i] = Status::dead;
+    fi.retire(i, Status::dead);
     ++done;
     if (perpetrator != kNone) w.violence_today.push_back({n, perpetrator, fi.group[i], 1, false});
   }

@@ -91,7 +91,7 @@ Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t kille
     }
     fi.target[i] = static_cast<std::int16_t>(kNone);
     if (k < killed) {
-      fi.status[i] = Status::dead;
+      fi.retire(i, Status::dead);
       ++t.killed;
       w.violence_today.push_back({n, perpetrator, fi.group[i], 1, false});
     } else {
@@ -361,7 +361,7 @@ void battle(World& w, Index n) {
           --ns.wounded[w.nf(n, d)];
           --w.factions.wounded[static_cast<std::size_t>(d)];
         }
-        fi.status[i] = Status::captured;
+        fi.retire(i, Status::captured);
         ++captured;
       }
     ns.engagement_lost[w.nf(n, d)] += captured;

@@ -25,26 +25,47 @@ struct CountLayout {
         by_group(3 * N * F + 2 * F), armed(3 * N * F + 2 * F + F * G), width(3 * N * F + 2 * F + F * G + N * G) {}
 };
 
-/// Adds fighter i to the counts `c`, and to the roster bucket counts `r` when it stands somewhere.
-inline void count_fighter(const World& w, const CountLayout& L, std::size_t i, std::int64_t* c, std::uint32_t* r) {
+/// Adds fighters [b, e) to the counts `c`, and to the roster bucket counts `r` those who stand
+/// somewhere. Raw pointers: the stores into the counts cannot then make the compiler reload
+/// the arrays' addresses.
+void count_fighters(const World& w, const CountLayout& L, std::size_t b, std::size_t e, std::int64_t* c,
+                    std::uint32_t* r) {
   const auto& fi = w.fighters;
-  const auto f = static_cast<std::size_t>(fi.faction[i]);
-  const auto loc = static_cast<std::size_t>(fi.location[i]);
-  const Status st = fi.status[i];
-  if (st == Status::active) {
-    ++c[L.active + f];
-    ++c[L.by_group + f * L.G + static_cast<std::size_t>(fi.group[i])];
-    ++c[L.armed + loc * L.G + static_cast<std::size_t>(fi.group[i])];
-    if (fi.next[i] == kNone) {
-      ++c[L.garrison + loc * L.F + f];
-      if (r) ++r[loc * L.F + f];
+  const std::int16_t* const faction = fi.faction.data();
+  const std::int16_t* const location = fi.location.data();
+  const std::int16_t* const next = fi.next.data();
+  const std::int8_t* const group = fi.group.data();
+  const Status* const status = fi.status.data();
+  std::int64_t* const active = c + L.active;
+  std::int64_t* const by_group = c + L.by_group;
+  std::int64_t* const armed = c + L.armed;
+  std::int64_t* const garrison = c + L.garrison;
+  std::int64_t* const inbound = c + L.inbound;
+  std::int64_t* const wounded = c + L.wounded;
+  std::int64_t* const wounded_node = c + L.wounded_node;
+  const std::size_t F = L.F, G = L.G;
+  for (std::size_t i = b; i < e; ++i) {
+    const Status st = status[i];
+    if (st != Status::active && st != Status::wounded) continue;
+    const auto f = static_cast<std::size_t>(faction[i]);
+    const auto loc = static_cast<std::size_t>(location[i]);
+    const std::int16_t nx = next[i];
+    if (st == Status::active) {
+      const auto g = static_cast<std::size_t>(group[i]);
+      ++active[f];
+      ++by_group[f * G + g];
+      ++armed[loc * G + g];
+      if (nx == kNone) {
+        ++garrison[loc * F + f];
+        ++r[loc * F + f];
+      } else {
+        ++inbound[static_cast<std::size_t>(nx) * F + f];
+      }
     } else {
-      ++c[L.inbound + static_cast<std::size_t>(fi.next[i]) * L.F + f];
+      ++wounded[f];
+      ++wounded_node[loc * F + f];
+      if (nx == kNone) ++r[loc * F + f];
     }
-  } else if (st == Status::wounded) {
-    ++c[L.wounded + f];
-    ++c[L.wounded_node + loc * L.F + f];
-    if (r && fi.next[i] == kNone) ++r[loc * L.F + f];
   }
 }
 
@@ -83,11 +104,18 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
   }
   w.roster_start[buckets] = total;
   w.roster.resize(total);
-  ex.for_chunks(fi.size(), kGrain, [&](std::size_t b, std::size_t e) {
-    std::size_t* o = offset.data() + (b / kGrain) * buckets;
+  ex.for_chunks(fi.live, kGrain, [&](std::size_t b, std::size_t e) {
+    std::size_t* const o = offset.data() + (b / kGrain) * buckets;
+    std::uint32_t* const roster = w.roster.data();
+    const std::int16_t* const faction = fi.faction.data();
+    const std::int16_t* const location = fi.location.data();
+    const std::int16_t* const next = fi.next.data();
+    const Status* const status = fi.status.data();
+    const auto F = static_cast<std::size_t>(w.F);
     for (std::size_t i = b; i < e; ++i) {
-      if (fi.next[i] != kNone || (fi.status[i] != Status::active && fi.status[i] != Status::wounded)) continue;
-      w.roster[o[w.nf(fi.location[i], fi.faction[i])]++] = static_cast<std::uint32_t>(i);
+      if (next[i] != kNone || !Fighters::living(status[i])) continue;
+      roster[o[static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i])]++] =
+          static_cast<std::uint32_t>(i);
     }
   });
 }
@@ -95,7 +123,10 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
 
 void sweep(World& w, const exec::Executor& ex, const std::function<void(std::size_t, std::size_t)>& update) {
   const CountLayout L(w);
-  const std::size_t n = w.fighters.size();
+  // The retired are moved out of the way once they are more than a sixteenth of the entries
+  // the passes walk (the roster, rebuilt below, is the only thing holding indices).
+  if (w.fighters.retired * 16 > w.fighters.live) w.fighters.compact();
+  const std::size_t n = w.fighters.live;
   const std::size_t chunks = (n + kGrain - 1) / kGrain;
   const std::size_t buckets = L.N * L.F;
   std::vector<std::int64_t> counts(chunks * L.width, 0);
@@ -105,7 +136,7 @@ void sweep(World& w, const exec::Executor& ex, const std::function<void(std::siz
     const std::size_t c = b / kGrain;
     std::int64_t* cc = counts.data() + c * L.width;
     std::uint32_t* rc = bucket_counts.data() + c * buckets;
-    for (std::size_t i = b; i < e; ++i) count_fighter(w, L, i, cc, rc);
+    count_fighters(w, L, b, e, cc, rc);
   });
   // Integer sums: exact, and taken in chunk order anyway.
   std::vector<std::int64_t> total(L.width, 0);

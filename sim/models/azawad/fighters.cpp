@@ -16,9 +16,15 @@
 //    recruitment_rate * support * people * P(reservation wage < pay), the wage log-normal
 //    around fighters.reservation_wage with log-sd 0.5. Recruits leave the civilian population;
 //    deserters return to it at home.
+// The daily chance p of deserting or weighing is drawn through a clock per fighter (an Exp(1)
+// threshold less -ln(1 - p) each eligible day), not one uniform per fighter-day: the same law,
+// one draw per decision (docs/ODD.md, 7.10).
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "core/exec/executor.hpp"
@@ -29,8 +35,10 @@
 namespace azsim::azawad {
 namespace {
 
+constexpr std::size_t kGrain = 1u << 14;  // fighters per chunk: fixed, whatever the threads
 constexpr double kWageSpread = 0.5;  // log-sd of reservation wages (as at initialisation)
 constexpr int kMomentumDays = 30;
+using FighterParams = decltype(ModelParams::fighters);
 
 struct Choice {
   std::uint32_t fighter;
@@ -42,38 +50,6 @@ constexpr const char* kDrivers[] = {"pay", "ideology", "ethnicity", "winning", "
 struct Candidate {
   Index faction, node;
 };
-
-void recover(World& w, const exec::Executor& ex) {
-  auto& fi = w.fighters;
-  const Day today = w.day;
-  const auto F = static_cast<std::size_t>(w.F), NF = static_cast<std::size_t>(w.N) * F;
-  const std::size_t width = 3 * NF;  // standing here, travelling to here, wounded by location
-  std::vector<std::int64_t> delta = ex.reduce(
-      fi.size(), 1u << 14, std::vector<std::int64_t>(width, 0),
-      [&](std::size_t b, std::size_t e) {
-        std::vector<std::int64_t> d(width, 0);
-        for (std::size_t i = b; i < e; ++i) {
-          if (fi.status[i] != Status::wounded || fi.recover_day[i] > today) continue;
-          fi.status[i] = Status::active;
-          const auto f = static_cast<std::size_t>(fi.faction[i]);
-          if (fi.next[i] == kNone) ++d[static_cast<std::size_t>(fi.location[i]) * F + f];
-          else ++d[NF + static_cast<std::size_t>(fi.next[i]) * F + f];
-          ++d[2 * NF + static_cast<std::size_t>(fi.location[i]) * F + f];
-        }
-        return d;
-      },
-      [](std::vector<std::int64_t> acc, std::vector<std::int64_t> part) {
-        for (std::size_t k = 0; k < acc.size(); ++k) acc[k] += part[k];
-        return acc;
-      });
-  for (std::size_t k = 0; k < NF; ++k) {
-    w.nodes.garrison[k] += delta[k];
-    w.nodes.inbound[k] += delta[NF + k];
-    w.nodes.wounded[k] -= delta[2 * NF + k];
-    w.factions.active[k % F] += delta[2 * NF + k];
-    w.factions.wounded[k % F] -= delta[2 * NF + k];
-  }
-}
 
 double momentum(const World& w, Index f) {
   const auto& h = w.active_by_day;
@@ -89,10 +65,126 @@ bool can_take(const World& w, Index g) {
          w.spec->factions[gi].recruits_locally;
 }
 
+/// Today's chances of one fighter: of deserting, and of deserting or weighing a defection.
+struct Chances {
+  double desert, any;
+};
+
+/// A faction's side of the chances: the payroll it pays and offers today.
+struct PayTerms {
+  bool decides = false;        ///< its fighters may desert or defect (not an outside force)
+  double pay = 0, paid_share = 1;
+  Chances flat{};              ///< the chances of a fighter whose wage the pay covers
+  double flat_hazard = 0;      ///< -ln(1 - flat.any)
+};
+
+Chances chances(const FighterParams& p, double paid) {
+  const double desert = std::min(1.0, p.desertion_base + p.unpaid_desertion * std::max(0.0, 1.0 - paid));
+  return {desert, std::min(1.0, desert + p.defection_base)};
+}
+
+/// -ln(1 - p): the hazard whose one-day chance is p (infinite at p = 1).
+double hazard(double p) { return p >= 1.0 ? std::numeric_limits<double>::infinity() : -std::log1p(-p); }
+
+/// Fighter i's chances today (paid = min(share of the payroll paid, pay / his wage)).
+Chances chances_of(const FighterParams& p, const PayTerms& t, float reservation_wage) {
+  const double ratio = t.pay / std::max(1.0, static_cast<double>(reservation_wage));
+  return ratio >= t.paid_share ? t.flat : chances(p, ratio);
+}
+
+/// The hazard of fighter i's deciding today.
+double hazard_of(const FighterParams& p, const PayTerms& t, float reservation_wage) {
+  const double ratio = t.pay / std::max(1.0, static_cast<double>(reservation_wage));
+  return ratio >= t.paid_share ? t.flat_hazard : hazard(chances(p, ratio).any);
+}
+
+/// Recovery and the decision clocks, in one parallel pass over the living. The wounded whose
+/// day has come return to duty. Each active fighter standing at a node, in a faction that can
+/// lose him, carries a clock: an Exp(1) threshold, drawn on the first day he is eligible
+/// (keyed by that day, purpose fighters.clock), less the hazard -ln(1 - chance of deserting or
+/// weighing a defection) of each eligible day since. When it runs out he decides today (which
+/// happens with exactly today's chance, the exponential being memoryless) and the next
+/// threshold is drawn on his next eligible day. Returns the fighters who decide today, by index.
+std::vector<std::uint32_t> recover_and_tick(World& w, const exec::Executor& ex, const std::vector<PayTerms>& terms) {
+  auto& fi = w.fighters;
+  const auto& p = w.params.fighters;
+  const Day today = w.day;
+  const auto F = static_cast<std::size_t>(w.F), NF = static_cast<std::size_t>(w.N) * F;
+  const std::size_t width = 3 * NF;  // standing here, travelling to here, wounded by location
+  const std::size_t n = fi.live;
+  const std::size_t chunks = (n + kGrain - 1) / kGrain;
+  std::vector<std::int64_t> delta(chunks * width, 0);
+  std::vector<std::vector<std::uint32_t>> fired(chunks);
+  ex.for_chunks(n, kGrain, [&](std::size_t b, std::size_t e) {
+    std::int64_t* const d = delta.data() + (b / kGrain) * width;
+    std::vector<std::uint32_t>& out = fired[b / kGrain];
+    // Raw pointers, so that the stores do not make the compiler reload the arrays' addresses.
+    Status* const status = fi.status.data();
+    const std::int32_t* const recover_day = fi.recover_day.data();
+    const std::int16_t* const faction = fi.faction.data();
+    const std::int16_t* const location = fi.location.data();
+    const std::int16_t* const next = fi.next.data();
+    const float* const wage = fi.reservation_wage.data();
+    const std::uint64_t* const key = fi.key.data();
+    float* const clock = fi.clock.data();
+    const PayTerms* const pay = terms.data();
+    for (std::size_t i = b; i < e; ++i) {
+      Status st = status[i];
+      if (st == Status::wounded && recover_day[i] <= today) {
+        st = status[i] = Status::active;
+        const auto f = static_cast<std::size_t>(faction[i]);
+        if (next[i] == kNone) ++d[static_cast<std::size_t>(location[i]) * F + f];
+        else ++d[NF + static_cast<std::size_t>(next[i]) * F + f];
+        ++d[2 * NF + static_cast<std::size_t>(location[i]) * F + f];
+      }
+      if (st != Status::active || next[i] != kNone) continue;
+      const PayTerms& t = pay[static_cast<std::size_t>(faction[i])];
+      if (!t.decides) continue;  // outside forces neither desert nor defect here
+      const double h = hazard_of(p, t, wage[i]);
+      double left = clock[i];
+      if (left <= 0) {
+        rng::Stream s(w.key, today, key[i], purpose::clock);
+        left = rng::exponential(s, 1.0);
+      }
+      left -= h;
+      if (left > 0) {
+        clock[i] = std::max(static_cast<float>(left), std::numeric_limits<float>::min());
+      } else {
+        clock[i] = 0.0f;
+        out.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+  });
+  std::vector<std::int64_t> total(width, 0);
+  for (std::size_t c = 0; c < chunks; ++c)
+    for (std::size_t k = 0; k < width; ++k) total[k] += delta[c * width + k];
+  for (std::size_t k = 0; k < NF; ++k) {
+    w.nodes.garrison[k] += total[k];
+    w.nodes.inbound[k] += total[NF + k];
+    w.nodes.wounded[k] -= total[2 * NF + k];
+    w.factions.active[k % F] += total[2 * NF + k];
+    w.factions.wounded[k % F] -= total[2 * NF + k];
+  }
+  std::vector<std::uint32_t> all;
+  for (const auto& part : fired) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
 void decide(World& w, const exec::Executor& ex) {
   const auto& p = w.params.fighters;
   const ScenarioSpec& spec = *w.spec;
   const auto G = static_cast<std::size_t>(w.G);
+  std::vector<PayTerms> terms(static_cast<std::size_t>(w.F));
+  for (Index f = 0; f < w.F; ++f) {
+    PayTerms& t = terms[static_cast<std::size_t>(f)];
+    t.decides = can_take(w, f);
+    t.pay = w.factions.pay[static_cast<std::size_t>(f)];
+    t.paid_share = w.factions.paid_share[static_cast<std::size_t>(f)];
+    t.flat = chances(p, t.paid_share);
+    t.flat_hazard = hazard(t.flat.any);
+  }
+  const std::vector<std::uint32_t> deciding = recover_and_tick(w, ex, terms);
+
   // Per node: the factions a fighter there could join (present there first, then neighbours).
   std::vector<std::vector<Candidate>> near(static_cast<std::size_t>(w.N));
   for (Index n = 0; n < w.N; ++n)
@@ -106,28 +198,25 @@ void decide(World& w, const exec::Executor& ex) {
   std::vector<double> mom(static_cast<std::size_t>(w.F));
   for (Index f = 0; f < w.F; ++f) mom[static_cast<std::size_t>(f)] = momentum(w, f);
 
+  // Those whose clock ran out decide: desert, with today's chance of deserting over the chance
+  // of deciding at all; otherwise weigh leaving.
   auto& fi = w.fighters;
   std::vector<Choice> choices = ex.reduce(
-      fi.size(), 1u << 14, std::vector<Choice>{},
+      deciding.size(), 1u << 10, std::vector<Choice>{},
       [&](std::size_t b, std::size_t e) {
         std::vector<Choice> out;
-        std::vector<double> weight;
-        for (std::size_t i = b; i < e; ++i) {
-          if (fi.status[i] != Status::active || fi.next[i] != kNone) continue;
+        std::vector<double> weight, util;
+        for (std::size_t k0 = b; k0 < e; ++k0) {
+          const std::size_t i = deciding[k0];
           const Index f = fi.faction[i];
           const auto fidx = static_cast<std::size_t>(f);
-          if (!can_take(w, f)) continue;  // outside forces neither desert nor defect here
           const Index n = fi.location[i];
           rng::Stream s(w.key, w.day, fi.key[i], purpose::decide);
-          const double u = s.uniform();
-          const double wage = std::max(1.0, static_cast<double>(fi.reservation_wage[i]));
-          const double paid = std::min(w.factions.paid_share[fidx], w.factions.pay[fidx] / wage);
-          const double p_desert = std::min(1.0, p.desertion_base + p.unpaid_desertion * std::max(0.0, 1.0 - paid));
-          if (u < p_desert) {
+          const Chances c = chances_of(p, terms[fidx], fi.reservation_wage[i]);
+          if (s.uniform() * c.any < c.desert) {
             out.push_back({static_cast<std::uint32_t>(i), f, kNone, n, 5});
             continue;
           }
-          if (u >= p_desert + p.defection_base) continue;
           // He weighs his options.
           const auto grp = static_cast<std::size_t>(fi.group[i]);
           const double x = fi.ideology[i];
@@ -140,7 +229,7 @@ void decide(World& w, const exec::Executor& ex) {
           const double contagion = p.contagion_weight * std::min(1.0, w.recent_defections[w.nf(n, f)] / garrison);
           weight.assign(cands.size() + 1, 0.0);
           double best_u = u_stay;
-          std::vector<double> util(cands.size());
+          util.assign(cands.size(), 0.0);
           for (std::size_t k = 0; k < cands.size(); ++k) {
             const auto gi = static_cast<std::size_t>(cands[k].faction);
             if (cands[k].faction == f) {
@@ -156,17 +245,18 @@ void decide(World& w, const exec::Executor& ex) {
           for (std::size_t k = 0; k < cands.size(); ++k) weight[k + 1] = util[k] < -1e299 ? 0.0 : std::exp(util[k] - best_u);
           const std::size_t pick = rng::categorical(s, weight);
           if (pick == 0) continue;
-          const Candidate& c = cands[pick - 1];
-          const auto gi = static_cast<std::size_t>(c.faction);
+          const Candidate& cand = cands[pick - 1];
+          const auto gi = static_cast<std::size_t>(cand.faction);
           // The term that weighed most for leaving.
-          const double terms[] = {p.pay_weight * std::log(std::max(1.0, w.factions.pay[gi]) / pay_f),
-                                  p.ideology_weight * (std::abs(x - spec.factions[fidx].sharia) - std::abs(x - spec.factions[gi].sharia)),
-                                  p.ethnicity_weight * (w.ethnic_mix[gi * G + grp] - w.ethnic_mix[fidx * G + grp]),
-                                  p.winning_weight * (mom[gi] - mom[fidx]), contagion};
-          const auto best = std::max_element(std::begin(terms), std::end(terms));
+          const double terms_of_choice[] = {
+              p.pay_weight * std::log(std::max(1.0, w.factions.pay[gi]) / pay_f),
+              p.ideology_weight * (std::abs(x - spec.factions[fidx].sharia) - std::abs(x - spec.factions[gi].sharia)),
+              p.ethnicity_weight * (w.ethnic_mix[gi * G + grp] - w.ethnic_mix[fidx * G + grp]),
+              p.winning_weight * (mom[gi] - mom[fidx]), contagion};
+          const auto best = std::max_element(std::begin(terms_of_choice), std::end(terms_of_choice));
           // No term favoured leaving: the logit's spread ("chance") carried him.
-          const auto driver = static_cast<std::int8_t>(*best > 0 ? best - std::begin(terms) : 6);
-          out.push_back({static_cast<std::uint32_t>(i), f, c.faction, c.node, driver});
+          const auto driver = static_cast<std::int8_t>(*best > 0 ? best - std::begin(terms_of_choice) : 6);
+          out.push_back({static_cast<std::uint32_t>(i), f, cand.faction, cand.node, driver});
         }
         return out;
       },
@@ -175,16 +265,16 @@ void decide(World& w, const exec::Executor& ex) {
         return acc;
       });
 
-  // Apply in fighter order (the reduction keeps chunk order), and aggregate the defections.
-  std::vector<std::int64_t> moved(static_cast<std::size_t>(w.N * w.F * w.F), 0);
-  std::vector<std::array<std::int64_t, 7>> why(static_cast<std::size_t>(w.N * w.F * w.F), std::array<std::int64_t, 7>{});
+  // Apply in fighter order (the reduction keeps chunk order), and aggregate the defections by
+  // (node, from, to) in that order.
+  std::map<std::array<Index, 3>, std::array<std::int64_t, 8>> moved;  // count, then count per driver
   for (const Choice& c : choices) {
     const std::size_t i = c.fighter;
     const Index n = fi.location[i];
     --w.nodes.garrison[w.nf(n, c.from)];
     --w.factions.active[static_cast<std::size_t>(c.from)];
     if (c.to == kNone) {
-      fi.status[i] = Status::deserted;
+      fi.retire(i, Status::deserted);
       ++w.nodes.population[w.ng(fi.home[i], fi.group[i])];  // he goes home, a civilian again
       continue;
     }
@@ -206,33 +296,28 @@ void decide(World& w, const exec::Executor& ex) {
       fi.arrive_day[i] = w.day + edge_days(w, n, hop);
       ++w.nodes.inbound[w.nf(hop, c.to)];
     }
-    const std::size_t k = (static_cast<std::size_t>(n) * static_cast<std::size_t>(w.F) + static_cast<std::size_t>(c.from)) *
-                              static_cast<std::size_t>(w.F) + static_cast<std::size_t>(c.to);
-    ++moved[k];
-    ++why[k][static_cast<std::size_t>(c.driver)];
+    auto& m = moved[{n, c.from, c.to}];
+    ++m[0];
+    ++m[1 + static_cast<std::size_t>(c.driver)];
   }
   for (auto& r : w.recent_defections) r *= 6.0 / 7.0;  // a week's memory
-  for (Index n = 0; n < w.N; ++n)
-    for (Index f = 0; f < w.F; ++f)
-      for (Index g = 0; g < w.F; ++g) {
-        const std::size_t k = (static_cast<std::size_t>(n) * static_cast<std::size_t>(w.F) + static_cast<std::size_t>(f)) *
-                                  static_cast<std::size_t>(w.F) + static_cast<std::size_t>(g);
-        if (moved[k] == 0) continue;
-        w.recent_defections[w.nf(n, f)] += static_cast<double>(moved[k]);
-        const auto driver = static_cast<std::size_t>(std::max_element(why[k].begin(), why[k].end()) - why[k].begin());
-        w.defections.push_back({w.day, f, g, n, moved[k], kDrivers[driver]});
-        if (moved[k] >= 5) {
-          Event e;
-          e.day = w.day;
-          e.type = "defection";
-          e.sub_type = "group defection";
-          e.actor1 = f;
-          e.actor2 = g;
-          e.node = n;
-          e.notes = std::to_string(moved[k]) + " fighters; main driver: " + kDrivers[driver];
-          w.log(std::move(e));
-        }
-      }
+  for (const auto& [nfg, m] : moved) {
+    const auto [n, f, g] = nfg;
+    w.recent_defections[w.nf(n, f)] += static_cast<double>(m[0]);
+    const auto driver = static_cast<std::size_t>(std::max_element(m.begin() + 1, m.end()) - (m.begin() + 1));
+    w.defections.push_back({w.day, f, g, n, m[0], kDrivers[driver]});
+    if (m[0] >= 5) {
+      Event e;
+      e.day = w.day;
+      e.type = "defection";
+      e.sub_type = "group defection";
+      e.actor1 = f;
+      e.actor2 = g;
+      e.node = n;
+      e.notes = std::to_string(m[0]) + " fighters; main driver: " + kDrivers[driver];
+      w.log(std::move(e));
+    }
+  }
 }
 
 void recruit(World& w) {
@@ -275,7 +360,6 @@ void recruit(World& w) {
 }  // namespace
 
 void fighters_decide(World& w, const exec::Executor& ex) {
-  recover(w, ex);
   decide(w, ex);
   recruit(w);
 }

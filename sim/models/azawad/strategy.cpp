@@ -127,6 +127,11 @@ void plan_campaign(World& w, Index f) {
   }
   const double reach_km = w.params.movement.track_speed * kCampaignReachDays;
   const double threshold = w.params.strategy.attack_ratio / std::max(0.05, fs.morale[fi]);
+  // Spare fighters of each unthreatened node (-1 where threatened): planning orders nobody
+  // until the target is chosen, so these hold for the whole plan.
+  std::vector<std::int64_t> ready(static_cast<std::size_t>(w.N), -1);
+  for (Index p = 0; p < w.N; ++p)
+    if (threat(w, f, p) == 0) ready[static_cast<std::size_t>(p)] = std::max<std::int64_t>(0, spare(w, f, p));
   Index best = kNone;
   double best_value = 0, best_ratio = 0;
   for (Index m = 0; m < w.N; ++m) {
@@ -149,8 +154,8 @@ void plan_campaign(World& w, Index f) {
     if (std::isinf(defender)) continue;
     double available = 0;
     for (Index p = 0; p < w.N; ++p)
-      if (p != m && path_km(w, p, m) <= reach_km && threat(w, f, p) == 0)
-        available += static_cast<double>(std::max<std::int64_t>(0, spare(w, f, p)));
+      if (p != m && path_km(w, p, m) <= reach_km && ready[static_cast<std::size_t>(p)] >= 0)
+        available += static_cast<double>(ready[static_cast<std::size_t>(p)]);
     if (available < 1) continue;
     const double believed = perceive(w, f, m, defender * defence_multiplier(w, m));
     const double ratio = believed > 0 ? available / believed : std::numeric_limits<double>::infinity();
@@ -165,8 +170,8 @@ void plan_campaign(World& w, Index f) {
   if (best == kNone) return;
   std::int64_t sent = 0;
   for (Index p = 0; p < w.N; ++p)
-    if (p != best && path_km(w, p, best) <= reach_km && threat(w, f, p) == 0)
-      sent += order_fighters(w, f, p, best, std::max<std::int64_t>(0, spare(w, f, p)));
+    if (p != best && path_km(w, p, best) <= reach_km && ready[static_cast<std::size_t>(p)] >= 0)
+      sent += order_fighters(w, f, p, best, ready[static_cast<std::size_t>(p)]);
   if (sent == 0) return;
   fs.campaign[fi] = best;
   fs.campaign_since[fi] = w.day;

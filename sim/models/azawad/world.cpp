@@ -1,6 +1,7 @@
 #include "models/azawad/world.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -33,24 +34,54 @@ const char* to_string(ControlState s) noexcept {
 }
 
 std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc, Day d) {
-  key.push_back(k);
-  faction.push_back(static_cast<std::int16_t>(f));
-  origin.push_back(static_cast<std::int16_t>(f));
-  group.push_back(static_cast<std::int8_t>(g));
-  home.push_back(static_cast<std::int16_t>(h));
-  location.push_back(static_cast<std::int16_t>(loc));
-  next.push_back(static_cast<std::int16_t>(kNone));
-  target.push_back(static_cast<std::int16_t>(kNone));
-  arrive_day.push_back(0);
-  status.push_back(Status::active);
-  loyalty.push_back(0.5f);
-  ideology.push_back(0.5f);
-  reservation_wage.push_back(0.0f);
-  joined_day.push_back(d);
-  recover_day.push_back(0);
-  defected_to.push_back(static_cast<std::int16_t>(kNone));
-  defected_day.push_back(-1);
-  return key.size() - 1;
+  const std::size_t i = live;
+  if (i < size()) {
+    // A retired entry sits where the new fighter goes: it moves to the end (the retired are
+    // kept in no particular order).
+    for_each_array([i](auto& v) {
+      const auto x = v[i];
+      v.push_back(x);
+    });
+  } else {
+    for_each_array([](auto& v) { v.emplace_back(); });
+  }
+  key[i] = k;
+  faction[i] = static_cast<std::int16_t>(f);
+  origin[i] = static_cast<std::int16_t>(f);
+  group[i] = static_cast<std::int8_t>(g);
+  home[i] = static_cast<std::int16_t>(h);
+  location[i] = static_cast<std::int16_t>(loc);
+  next[i] = static_cast<std::int16_t>(kNone);
+  target[i] = static_cast<std::int16_t>(kNone);
+  arrive_day[i] = 0;
+  status[i] = Status::active;
+  loyalty[i] = 0.5f;
+  ideology[i] = 0.5f;
+  reservation_wage[i] = 0.0f;
+  joined_day[i] = d;
+  recover_day[i] = 0;
+  defected_to[i] = static_cast<std::int16_t>(kNone);
+  defected_day[i] = -1;
+  clock[i] = 0.0f;
+  ++live;
+  return i;
+}
+
+void Fighters::compact() {
+  std::vector<std::uint32_t> order;
+  order.reserve(live);
+  for (std::size_t i = 0; i < live; ++i)
+    if (living(status[i])) order.push_back(static_cast<std::uint32_t>(i));
+  const std::size_t kept = order.size();
+  for (std::size_t i = 0; i < live; ++i)
+    if (!living(status[i])) order.push_back(static_cast<std::uint32_t>(i));
+  for_each_array([&](auto& v) {
+    std::vector<std::decay_t<decltype(v[0])>> moved(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) moved[k] = v[order[k]];
+    std::copy(moved.begin(), moved.end(), v.begin());
+  });
+  live = kept;
+  retired = 0;
 }
 
 std::int64_t World::population(int n) const noexcept {

@@ -31,7 +31,12 @@ enum class ControlState : std::uint8_t { held, shared, contested, abandoned, ope
 [[nodiscard]] const char* to_string(ControlState s) noexcept;
 
 /// @brief Every fighter, one entry per array. Fighters are never removed: the dead, deserted
-/// and captured keep their entries, so indices are stable within a run.
+/// and captured keep their entries (their records count for the scoring and the conservation
+/// checks), but they are moved out of the way. Entries [0, live) hold every living fighter
+/// (active or wounded), in the order they joined, among the few retired since the last
+/// compaction; entries [live, size()) are retired only. The daily passes walk [0, live).
+/// Indices are stable within a day (from one roster rebuild to the next); compact() and add()
+/// move entries, always keeping the living in the order they joined.
 struct Fighters {
   std::vector<std::uint64_t> key;          ///< stable random key (from declared ids)
   std::vector<std::int16_t> faction;       ///< current faction
@@ -50,15 +55,40 @@ struct Fighters {
   std::vector<std::int32_t> recover_day;   ///< when a wounded fighter is active again
   std::vector<std::int16_t> defected_to;   ///< first faction defected to, or kNone
   std::vector<std::int32_t> defected_day;  ///< day of that defection
+  /// Hazard left before his next decision (desertion or weighing a defection): an Exp(1)
+  /// threshold less the daily hazards since it was drawn; 0 when none is drawn yet.
+  std::vector<float> clock;
+  std::size_t live = 0;     ///< entries [0, live) may be living; the rest are retired
+  std::size_t retired = 0;  ///< entries in [0, live) retired since the last compaction (retire())
 
   [[nodiscard]] std::size_t size() const noexcept { return key.size(); }
   [[nodiscard]] bool travelling(std::size_t i) const noexcept { return next[i] != kNone; }
-  /// @brief Appends a fighter; the caller sets the fields it knows.
+  [[nodiscard]] static constexpr bool living(Status s) noexcept {
+    return s == Status::active || s == Status::wounded;
+  }
+  /// @brief Appends a fighter after the living (moving a retired entry to the end if needed);
+  /// the caller sets the fields it knows.
   std::size_t add(std::uint64_t key, Index faction, Index group, Index home, Index location, Day day);
+  /// @brief Marks fighter i dead, deserted or captured.
+  void retire(std::size_t i, Status s) noexcept {
+    status[i] = s;
+    ++retired;
+  }
+  /// @brief Moves the retired entries of [0, live) behind the living, keeping the living in
+  /// their order; invalidates indices (call only where the roster is rebuilt next).
+  void compact();
   /// @brief Bytes of state per fighter (for the memory budget).
   [[nodiscard]] static constexpr std::size_t bytes_per_fighter() noexcept {
     return sizeof(std::uint64_t) + 7 * sizeof(std::int16_t) + sizeof(std::int8_t) +
-           sizeof(Status) + 3 * sizeof(float) + 4 * sizeof(std::int32_t);
+           sizeof(Status) + 4 * sizeof(float) + 4 * sizeof(std::int32_t);
+  }
+
+  /// @brief Applies f to every per-fighter array.
+  template <class Fn>
+  void for_each_array(Fn&& f) {
+    f(key), f(faction), f(origin), f(group), f(home), f(location), f(next), f(target), f(arrive_day);
+    f(status), f(loyalty), f(ideology), f(reservation_wage), f(joined_day), f(recover_day);
+    f(defected_to), f(defected_day), f(clock);
   }
 };
 
