@@ -139,7 +139,8 @@ std::pair<double, double> wilson_interval(std::uint64_t hits, std::uint64_t n) n
   const double nn = static_cast<double>(n), p = static_cast<double>(hits) / nn, z2 = kZ95 * kZ95;
   const double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
   const double half = kZ95 * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // The interval always holds p; rounding could otherwise put a bound a hair past it at 0 or n.
+  return {std::clamp(centre - half, 0.0, p), std::clamp(centre + half, p, 1.0)};
 }
 
 double sample_quantile(std::vector<double> values, double q) {
