@@ -17,12 +17,23 @@ build: deps
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 OUT ?= out
+RUNS ?= 200
+SEED ?= 7
+HISTORICAL := scenarios/azawad-2012-2014.yaml
 
 demo: build
 	@echo "== validating every scenario =="
-	@$(AZSIM) validate $(wildcard scenarios/*.yaml scenarios/counterfactuals/*.yaml)
-	@echo "== one run of the historical scenario (seed 7) =="
-	@$(AZSIM) run scenarios/azawad-2012-2014.yaml --seed 7 --threads $(JOBS) --out $(OUT)/historical-seed7 --force
+	@$(AZSIM) validate -q $(wildcard scenarios/*.yaml scenarios/counterfactuals/*.yaml) && echo "all valid"
+	@echo "== the historical scenario: $(RUNS) runs (seed $(SEED)) =="
+	@$(AZSIM) run $(HISTORICAL) --runs $(RUNS) --seed $(SEED) --threads $(JOBS) --trace 1 --out $(OUT)/historical --force
+	@echo "== what if France had not intervened: $(RUNS) paired runs =="
+	@$(AZSIM) whatif $(HISTORICAL) scenarios/counterfactuals/no-intervention.yaml --runs $(RUNS) --seed $(SEED) \
+		--threads $(JOBS) --out $(OUT)/no-intervention --force
+	@echo "== figures =="
+	@$(AZSIM) plot $(OUT)/historical >/dev/null && $(AZSIM) plot $(OUT)/no-intervention >/dev/null
+	@echo "figures of the historical ensemble:  $(OUT)/historical/figures/ (control, strength, map, targets, outcomes)"
+	@echo "figures of the what-if:              $(OUT)/no-intervention/figures/ (forest, outcomes, control, strength, map)"
+	@echo "tables: $(OUT)/historical/targets.csv, $(OUT)/no-intervention/whatif.csv; one traced run: $(OUT)/historical/runs/0/"
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
