@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -137,6 +138,7 @@ BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob
   std::mutex mutex;  // guards result, progress and the checkpoint clock
   Progress progress(o.label, jobs.size(), jobs.size() - todo.size(), !o.quiet);
   auto last_save = std::chrono::steady_clock::now();
+  double save_every = o.checkpoint_seconds;  // grows when saving is slow: at most ~5% of the time
   std::exception_ptr error;
   std::atomic<bool> stop{false};
   const InterruptGuard guard;
@@ -164,9 +166,10 @@ BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob
       progress.update(result.rows.finished());
       if (o.stop_after > 0 && result.made >= o.stop_after) stop.store(true);
       const auto now = std::chrono::steady_clock::now();
-      if (std::chrono::duration<double>(now - last_save).count() >= o.checkpoint_seconds) {
+      if (std::chrono::duration<double>(now - last_save).count() >= save_every) {
         save_state(dir, fingerprint, result.rows, o.timeline ? &result.timeline : nullptr);
-        last_save = now;
+        last_save = std::chrono::steady_clock::now();
+        save_every = std::max(o.checkpoint_seconds, 20 * std::chrono::duration<double>(last_save - now).count());
       }
     } catch (...) {
       const std::lock_guard lock(mutex);
