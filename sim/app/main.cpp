@@ -21,9 +21,12 @@
 #include "core/run/ensemble.hpp"
 #include "core/run/manifest.hpp"
 #include "core/run/progress.hpp"
+#include "core/calibrate/abc.hpp"
 #include "core/run/sensitivity.hpp"
+#include "core/scenario/posterior.hpp"
 #include "core/sha256.hpp"
 #include "core/io/atomic_file.hpp"
+#include "core/text.hpp"
 #include "core/version.hpp"
 #include "models/azawad/model.hpp"
 
@@ -51,6 +54,9 @@ int cmd_validate(const azsim::ModelRegistry& registry, const std::vector<std::st
                     << item.value << "\n";
         const auto& chain = scenario->document().chain;
         for (std::size_t i = 1; i < chain.size(); ++i) std::cout << "  based on    " << chain[i].path << "\n";
+        if (const auto& post = scenario->document().posterior)
+          std::cout << "  posterior   " << post->particles.size() << " particles of " << post->parameters.size()
+                    << " parameters, " << post->path << " (each run takes one)\n";
       }
     } catch (const azsim::ScenarioError& e) {
       const auto& d = e.diagnostics();
@@ -151,6 +157,8 @@ int cmd_run(const azsim::ModelRegistry& registry, const RunOptions& o, const cha
   request.run = o.run;
   request.executor = &executor;
   request.out_dir = o.out;
+  const std::vector<double> particle = azsim::posterior_values(*scenario, o.seed, o.run);
+  if (!particle.empty()) request.parameter_values = &particle;
   const azsim::RunSummary summary = scenario->run(request);
   azsim::write_manifest(o.out, *scenario, {command, o.seed, o.run, 1, {}});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -205,6 +213,30 @@ int cmd_sensitivity(const azsim::ModelRegistry& registry, const RunOptions& o, c
     std::cout << "Morris screening: " << m.trajectories << " trajectories x " << m.replicates << " replicates ("
               << r.runs << " runs) in " << azsim::format_duration(r.wall_seconds) << "; effects in "
               << (std::filesystem::path(o.out) / "morris.csv").string() << " (plots: azsim plot " << o.out << ")\n";
+  return 0;
+}
+
+int cmd_calibrate(const azsim::ModelRegistry& registry, const std::string& file, const std::string& out,
+                  const std::string& params, azsim::AbcOptions abc) {
+  require_files({file});
+  auto scenario = azsim::load_scenario(registry, file);
+  for (std::size_t at = 0; !params.empty() && at <= params.size();) {
+    const auto comma = std::min(params.find(',', at), params.size());
+    if (comma > at) abc.parameters.push_back(params.substr(at, comma - at));
+    at = comma + 1;
+  }
+  const auto r = azsim::run_abc(*scenario, abc, out);
+  if (r.interrupted) {
+    std::cerr << "azsim: calibration interrupted after " << r.generations << " complete generations; "
+              << "run the same command with --resume to continue into " << out << "\n";
+    return kInterrupted;
+  }
+  if (!abc.quiet)
+    std::cout << "calibrated in " << r.generations << " generations, " << r.runs << " runs, "
+              << azsim::format_duration(r.wall_seconds) << "; final tolerance " << azsim::format_rounded(r.tolerance)
+              << ", ESS " << azsim::format_rounded(r.ess) << "\nposterior: "
+              << (std::filesystem::path(out) / "posterior.csv").string() << "; scenario taking it: "
+              << (std::filesystem::path(out) / "calibrated.yaml").string() << "\n";
   return 0;
 }
 
@@ -369,6 +401,25 @@ int main(int argc, char** argv) {
   sensitivity->add_flag("--force", sens_opts.force, "Write into a non-empty folder");
   sensitivity->add_flag("-q,--quiet", sens_opts.quiet, "Print nothing on success");
 
+  std::string calib_scenario, calib_out, calib_params;
+  azsim::AbcOptions abc;
+  auto* calibrate = app.add_subcommand("calibrate", "Fit the parameters marked 'calibrate: true' to the scenario's targets (ABC-SMC)");
+  calibrate->add_option("scenario", calib_scenario, "Scenario file")->required();
+  calibrate->add_option("--out", calib_out, "Output folder")->required();
+  calibrate->add_option("--particles", abc.particles, "Particles per generation")->capture_default_str()->check(CLI::Range(std::uint64_t{2}, std::uint64_t{1000000}));
+  calibrate->add_option("--generations", abc.generations, "At most this many generations (0 = the prior sample)")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000}));
+  calibrate->add_option("--quantile", abc.quantile, "Next tolerance: this quantile of the last generation's distances")->capture_default_str()->check(CLI::Range(0.01, 0.99));
+  calibrate->add_option("--min-tolerance", abc.min_tolerance, "Stop once the tolerance is at most this")->capture_default_str();
+  calibrate->add_option("--budget", abc.budget, "Stop before passing this many runs in all (0: no limit)")->capture_default_str();
+  calibrate->add_option("--replicates", abc.replicates, "Runs per proposal (its distance is their mean)")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000}));
+  calibrate->add_option("--batch", abc.batch, "Proposals per batch (0: the number of particles); fixes the result, not the speed")->capture_default_str();
+  calibrate->add_option("--parameters", calib_params, "Comma-separated parameters to fit (default: those marked calibrate: true)");
+  calibrate->add_option("--seed", abc.seed, "Master seed")->capture_default_str();
+  calibrate->add_option("--threads", abc.threads, "Threads (results never depend on it)")->capture_default_str()->check(CLI::Range(1, 1024));
+  calibrate->add_flag("--resume", abc.resume, "Continue after the last complete generation in OUT");
+  calibrate->add_flag("--force", abc.force, "Write into a non-empty folder");
+  calibrate->add_flag("-q,--quiet", abc.quiet, "Print nothing on success");
+
   std::string plot_dir, plot_only;
   auto* plot = app.add_subcommand("plot", "Make every figure an output folder's files allow (PNG and SVG, in DIR/figures)");
   plot->add_option("dir", plot_dir, "A folder written by run --runs, whatif or sensitivity")->required();
@@ -403,6 +454,7 @@ int main(int argc, char** argv) {
     if (*eval) return cmd_eval(registry, eval_opts, design_file, replicates);
     if (*sensitivity) return cmd_sensitivity(registry, sens_opts, morris);
     if (*plot) return cmd_plot(argv[0], plot_dir, plot_only);
+    if (*calibrate) return cmd_calibrate(registry, calib_scenario, calib_out, calib_params, abc);
     if (*rerun) return cmd_rerun(registry, manifest, rerun_out, rerun_force, rerun_threads, rerun_quiet);
   } catch (const azsim::UsageError& e) {
     std::cerr << "azsim: " << e.what() << "\n";

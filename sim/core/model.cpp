@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/scenario/posterior.hpp"
 #include "core/text.hpp"
 
 namespace azsim {
@@ -37,7 +38,9 @@ std::shared_ptr<const LoadedScenario> load_scenario(const ModelRegistry& registr
               did_you_mean(doc.model, names));
     throw ScenarioError(d);
   }
-  return model->load(std::move(doc));
+  auto scenario = model->load(std::move(doc));
+  if (scenario->document().posterior) check_posterior(*scenario->document().posterior, scenario->parameters());
+  return scenario;
 }
 
 }  // namespace azsim

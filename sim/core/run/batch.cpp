@@ -13,6 +13,7 @@
 #include "core/io/atomic_file.hpp"
 #include "core/run/manifest.hpp"
 #include "core/run/progress.hpp"
+#include "core/scenario/posterior.hpp"
 #include "core/sha256.hpp"
 
 namespace azsim {
@@ -27,28 +28,6 @@ extern "C" void on_interrupt(int sig) {
   g_interrupted.store(true);
   std::signal(sig, SIG_DFL);  // a second Ctrl-C ends the process at once
 }
-
-/// @brief SIGINT and SIGTERM set a flag while a batch runs; the old handlers come back after.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted.store(false);
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
 
 /// @brief What a state must match: the caller's fingerprint and the job list itself.
 std::string full_fingerprint(const BatchOptions& o, const std::vector<BatchJob>& jobs) {
@@ -76,6 +55,22 @@ void save_state(const std::filesystem::path& dir, const std::string& fingerprint
 }
 
 }  // namespace
+
+InterruptScope::InterruptScope() {
+  g_interrupted.store(false);
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int_);
+  sigaction(SIGTERM, &sa, &old_term_);
+}
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+bool InterruptScope::requested() noexcept { return g_interrupted.load(); }
 
 std::filesystem::path batch_state_path(const std::filesystem::path& dir) { return dir / ".azsim-state"; }
 
@@ -141,7 +136,7 @@ BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob
   double save_every = o.checkpoint_seconds;  // grows when saving is slow: at most ~5% of the time
   std::exception_ptr error;
   std::atomic<bool> stop{false};
-  const InterruptGuard guard;
+  const InterruptScope guard;
   const auto stopping = [&] { return stop.load() || g_interrupted.load(); };
 
   outer.for_each_index(todo.size(), [&](std::size_t k) {
@@ -153,7 +148,11 @@ BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob
       request.run = jobs[j].run;
       request.executor = &inner;
       request.timeline = o.timeline;
+      // A scenario with a posterior: each run its particle, chosen by (seed, run) alone.
+      const std::vector<double> particle =
+          jobs[j].parameters.empty() ? posterior_values(scenario, o.seed, jobs[j].run) : std::vector<double>{};
       if (!jobs[j].parameters.empty()) request.parameter_values = &jobs[j].parameters;
+      else if (!particle.empty()) request.parameter_values = &particle;
       if (j < o.trace) {
         request.out_dir = dir / "runs" / std::to_string(jobs[j].run);
         std::filesystem::create_directories(request.out_dir);

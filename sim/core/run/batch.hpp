@@ -13,6 +13,7 @@
 /// makes a finished job again; the final files are byte-identical to an uninterrupted batch.
 /// A state written for another scenario, seed, job list or azsim version is refused.
 
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -51,6 +52,20 @@ struct BatchResult {
   bool interrupted = false;     ///< stopped early: the state is saved, the final files are not written
   double wall_seconds = 0;
   int threads = 1;
+};
+
+/// @brief While alive, SIGINT and SIGTERM only set a flag (a second one ends the process);
+/// the handlers before it come back when it ends. Long work polls requested() and stops cleanly.
+class InterruptScope {
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+  [[nodiscard]] static bool requested() noexcept;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
 };
 
 /// @brief The resume state's file in DIR.

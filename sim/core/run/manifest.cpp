@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json.hpp"
+#include "core/scenario/posterior.hpp"
 #include "core/version.hpp"
 
 namespace azsim {
@@ -25,6 +26,9 @@ std::string manifest_json(const LoadedScenario& scenario, const ManifestInfo& in
   for (const auto& f : scenario.document().chain)
     j.begin_object().key("path").value(f.path).key("sha256").value(f.sha256).end_object();
   j.end_array();
+  if (const auto& post = scenario.document().posterior)
+    j.key("posterior").begin_object().key("path").value(post->path).key("sha256").value(post->sha256)
+        .key("particles").value(static_cast<std::uint64_t>(post->particles.size())).end_object();
   j.key("sets").begin_array();
   for (const auto& s : scenario.document().sets) j.value(s);
   j.end_array();

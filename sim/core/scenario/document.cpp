@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include "core/error.hpp"
+#include "core/scenario/posterior.hpp"
 #include "core/scenario/reader.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
@@ -152,7 +155,17 @@ void apply_value(Node& root, const std::string& path_text, const Mark& where, No
 struct Loaded {
   Node root;
   std::string model;
+  std::optional<std::pair<std::string, Mark>> posterior;  ///< resolved path, where it is named
 };
+
+/// @brief Reads `posterior: FILE` (relative to the file naming it) into `out`, if present.
+void read_posterior_key(schema::Reader& reader, const Node& root, const std::string& path, Loaded& out) {
+  const Node* node = root.find("posterior");
+  if (!node) return;
+  auto rel = reader.string(*node, "posterior");
+  if (!rel) return;
+  out.posterior = std::make_pair((fs::path(path).parent_path() / *rel).lexically_normal().string(), node->mark);
+}
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -189,8 +202,10 @@ Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
     if (overrides)
       reader.error(*top.node().find_key("overrides"), "overrides",
                    "'overrides' needs a 'base:' scenario to change");
-    Loaded out{std::move(root), model.value_or("")};
+    Loaded out{std::move(root), model.value_or(""), std::nullopt};
+    read_posterior_key(reader, out.root, path, out);
     out.root.erase("overrides");
+    out.root.erase("posterior");
     return out;
   }
 
@@ -209,6 +224,7 @@ Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
   }
   Loaded loaded = load_chain(base_path.lexically_normal().string(), visiting, chain, d, &base->mark);
   visiting.pop_back();
+  read_posterior_key(reader, root, path, loaded);  // a derived file's posterior replaces its base's
 
   if (model && !loaded.model.empty() && *model != loaded.model)
     reader.error(*top.optional("model"), "model",
@@ -217,11 +233,11 @@ Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
 
   for (std::size_t i = 0; i < root.keys.size(); ++i) {
     const std::string& k = root.keys[i].scalar;
-    if (k == "schema_version" || k == "model" || k == "base" || k == "overrides" || k == "meta")
+    if (k == "schema_version" || k == "model" || k == "base" || k == "overrides" || k == "meta" || k == "posterior")
       continue;
     reader.error(root.keys[i], "",
-                 "a file with 'base:' may hold only schema_version, model, base, meta and "
-                 "overrides; change '" + k + "' with an override (path: " + k + ")");
+                 "a file with 'base:' may hold only schema_version, model, base, meta, overrides "
+                 "and posterior; change '" + k + "' with an override (path: " + k + ")");
   }
 
   // meta: key by key.
@@ -330,6 +346,8 @@ Document load_document(const std::string& path, std::span<const std::string> set
   if (!d.empty()) throw ScenarioError(d);
   loaded.root.erase("base");
   loaded.root.erase("overrides");
+  loaded.root.erase("posterior");
+  if (loaded.posterior) doc.posterior = read_posterior(loaded.posterior->first, loaded.posterior->second);
   doc.root = std::move(loaded.root);
   doc.model = std::move(loaded.model);
   return doc;

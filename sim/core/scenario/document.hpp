@@ -3,6 +3,7 @@
 /// @brief Loading a scenario file with its `base:` chain, its overrides and `--set` values,
 /// into one composed YAML tree that a model's schema then reads. Model-independent.
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,12 +19,17 @@ struct ScenarioFile {
   std::string sha256;   ///< of the bytes read
 };
 
+struct Posterior;
+
 /// @brief A composed scenario: the merged tree plus where it came from.
 struct Document {
   yaml::Node root;                   ///< merged tree; `base` and `overrides` are gone
   std::string model;                 ///< the `model:` of the chain
   std::vector<ScenarioFile> chain;   ///< the file given first, then its base, ...
   std::vector<std::string> sets;     ///< `--set` overrides, in order
+  /// The posterior sample named by `posterior: FILE` (the last file of the chain naming one
+  /// wins), read and syntax-checked; load_scenario checks it against the parameters.
+  std::shared_ptr<const Posterior> posterior;
 };
 
 /// @brief Loads `path` and everything it derives from, applies overrides and `sets`.

@@ -162,7 +162,7 @@ ParameterSet read_parameters(Reader& r, const yaml::Node& node, const std::strin
           params.required(info.name, "the parameter " + full + " (" + std::string(info.unit) + ")");
       if (!pnode) continue;
       const std::string ppath = params.path(info.name);
-      MapReader pm(r, *pnode, ppath, "{value, prior, unit?, why?, source?}");
+      MapReader pm(r, *pnode, ppath, "{value, prior, unit?, why?, source?, calibrate?}");
       if (!pm.ok()) continue;
       auto value = pm.number("value", {});
       const yaml::Node* prior_node = pm.required("prior", "a prior {dist: uniform|normal|lognormal|beta, ...}");
@@ -170,6 +170,7 @@ ParameterSet read_parameters(Reader& r, const yaml::Node& node, const std::strin
       pm.strings("why");
       pm.strings("source");
       pm.strings("assumption");
+      const bool calibrate = pm.boolean("calibrate", false).value_or(false);
       pm.finish();
       if (unit && *unit != info.unit)
         r.error(*pm.optional("unit"), pm.path("unit"),
@@ -185,7 +186,7 @@ ParameterSet read_parameters(Reader& r, const yaml::Node& node, const std::strin
         r.error(*pm.optional("value"), pm.path("value"),
                 "must lie within its prior's support [" + format_number(prior->low) + ", " +
                     format_number(prior->high) + "] (got " + format_number(*value) + ")");
-      if (value && prior) out.push_back(Parameter{full, *value, *prior, &info});
+      if (value && prior) out.push_back(Parameter{full, *value, *prior, &info, calibrate});
     }
     params.finish();
   }

@@ -31,6 +31,7 @@ struct Parameter {
   double value = 0;
   Prior prior;
   const ParameterInfo* info = nullptr;
+  bool calibrate = false;  ///< `calibrate: true`: fitted by `azsim calibrate`
 };
 
 /// @brief Every parameter of a scenario, in the model table's order.

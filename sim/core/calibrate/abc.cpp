@@ -1,0 +1,388 @@
+#include "core/calibrate/abc.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <limits>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "core/exec/executor.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/io/csv.hpp"
+#include "core/random/samplers.hpp"
+#include "core/random/stream.hpp"
+#include "core/run/batch.hpp"
+#include "core/run/manifest.hpp"
+#include "core/run/progress.hpp"
+#include "core/run/rows.hpp"
+#include "core/stats/special.hpp"
+#include "core/text.hpp"
+
+namespace azsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t kProposalPurpose = 0x6162632d70726f70;  // "abc-prop"
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kMaxCalibrated = 12;
+
+/// @brief One generation's accepted particles.
+struct Population {
+  std::vector<std::vector<double>> theta;  ///< per particle, one value per calibrated parameter
+  std::vector<double> weight;              ///< normalised
+  std::vector<double> distance;
+};
+
+/// @brief The perturbation kernel: N(0, 2 * weighted covariance), by its Cholesky factor.
+struct Kernel {
+  Eigen::MatrixXd chol;  ///< lower triangular L, Sigma = L L^T
+  Eigen::MatrixXd inverse;
+};
+
+Kernel make_kernel(const Population& pop, std::size_t k) {
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(k));
+  for (std::size_t i = 0; i < pop.theta.size(); ++i)
+    for (std::size_t d = 0; d < k; ++d) mean[static_cast<Eigen::Index>(d)] += pop.weight[i] * pop.theta[i][d];
+  Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
+  for (std::size_t i = 0; i < pop.theta.size(); ++i) {
+    Eigen::VectorXd x(static_cast<Eigen::Index>(k));
+    for (std::size_t d = 0; d < k; ++d) x[static_cast<Eigen::Index>(d)] = pop.theta[i][d] - mean[static_cast<Eigen::Index>(d)];
+    cov += pop.weight[i] * x * x.transpose();
+  }
+  Eigen::MatrixXd sigma = 2 * cov;
+  // A population collapsed in some direction: a small ridge keeps the kernel proper.
+  for (Eigen::Index d = 0; d < sigma.rows(); ++d) sigma(d, d) += 1e-12 + 1e-9 * std::abs(sigma(d, d));
+  Eigen::LLT<Eigen::MatrixXd> llt(sigma);
+  if (llt.info() != Eigen::Success) throw Error("calibration: the population's covariance is not positive definite");
+  return {llt.matrixL(), llt.solve(Eigen::MatrixXd::Identity(sigma.rows(), sigma.cols()))};
+}
+
+double parse(const std::string& text, const std::string& where) {
+  double v = 0;
+  if (text == "inf") return kInf;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) throw IoError(where + ": not a number: '" + text + "'");
+  return v;
+}
+
+void write_population(const fs::path& path, const std::vector<std::string>& names, const Population& pop) {
+  io::AtomicFile file(path);
+  std::vector<std::string> header = names;
+  header.push_back("weight");
+  header.push_back("distance");
+  io::CsvWriter csv(file.stream(), header);
+  for (std::size_t i = 0; i < pop.theta.size(); ++i) {
+    for (double v : pop.theta[i]) csv.field(v);
+    csv.field(pop.weight[i]).field(pop.distance[i]).end_row();
+  }
+  file.commit();
+}
+
+Population read_population(const fs::path& path, std::size_t k) {
+  const auto rows = io::read_csv(io::read_file(path), path.string());
+  Population pop;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    if (rows[r].size() != k + 2) throw IoError(path.string() + ":" + std::to_string(r + 1) + ": wrong number of fields");
+    std::vector<double> theta;
+    for (std::size_t d = 0; d < k; ++d) theta.push_back(parse(rows[r][d], path.string()));
+    pop.theta.push_back(std::move(theta));
+    pop.weight.push_back(parse(rows[r][k], path.string()));
+    pop.distance.push_back(parse(rows[r][k + 1], path.string()));
+  }
+  return pop;
+}
+
+struct GenerationRow {
+  std::uint64_t generation = 0;
+  double tolerance = kInf;
+  std::uint64_t proposals = 0, runs = 0, accepted = 0;
+  double ess = 0;
+};
+
+void write_generations(const fs::path& path, const std::vector<GenerationRow>& rows) {
+  io::AtomicFile file(path);
+  io::CsvWriter csv(file.stream(), {"generation", "tolerance", "proposals", "runs", "accepted", "acceptance_rate", "ess"});
+  for (const auto& g : rows)
+    csv.field(g.generation).field(g.tolerance).field(g.proposals).field(g.runs).field(g.accepted)
+        .field(static_cast<double>(g.accepted) / static_cast<double>(std::max<std::uint64_t>(1, g.proposals)))
+        .field(g.ess).end_row();
+  file.commit();
+}
+
+std::vector<GenerationRow> read_generations(const fs::path& path) {
+  const auto rows = io::read_csv(io::read_file(path), path.string());
+  std::vector<GenerationRow> out;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    if (rows[r].size() != 7) throw IoError(path.string() + ":" + std::to_string(r + 1) + ": wrong number of fields");
+    GenerationRow g;
+    g.generation = std::stoull(rows[r][0]);
+    g.tolerance = parse(rows[r][1], path.string());
+    g.proposals = std::stoull(rows[r][2]);
+    g.runs = std::stoull(rows[r][3]);
+    g.accepted = std::stoull(rows[r][4]);
+    g.ess = parse(rows[r][6], path.string());
+    out.push_back(g);
+  }
+  return out;
+}
+
+double log_sum_exp(const std::vector<double>& v) {
+  const double m = *std::max_element(v.begin(), v.end());
+  if (!std::isfinite(m)) return m;
+  double s = 0;
+  for (double x : v) s += std::exp(x - m);
+  return m + std::log(s);
+}
+
+}  // namespace
+
+double target_distance(const RunSummary& summary, double cap) {
+  if (summary.targets.empty()) return 0;
+  double sum = 0;
+  for (const auto& t : summary.targets) sum += t.hit ? 0.0 : std::min(std::max(t.miss, 0.0), cap);
+  return sum / static_cast<double>(summary.targets.size());
+}
+
+double prior_log_density(const Prior& p, double x) {
+  if (!p.contains(x)) return -kInf;
+  constexpr double half_log_2pi = 0.91893853320467274178;
+  switch (p.dist) {
+    case Prior::Dist::uniform: return -std::log(p.b - p.a);
+    case Prior::Dist::normal: {
+      const double z = (x - p.a) / p.b;
+      return -0.5 * z * z - std::log(p.b) - half_log_2pi;
+    }
+    case Prior::Dist::lognormal: {
+      if (x <= 0) return -kInf;
+      const double z = (std::log(x) - std::log(p.a)) / p.b;
+      return -0.5 * z * z - std::log(x * p.b) - half_log_2pi;
+    }
+    case Prior::Dist::beta: {
+      if (x <= 0 || x >= 1) return -kInf;
+      return (p.a - 1) * std::log(x) + (p.b - 1) * std::log1p(-x) - (std::lgamma(p.a) + std::lgamma(p.b) - std::lgamma(p.a + p.b));
+    }
+  }
+  return -kInf;
+}
+
+AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs::path& dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& items = scenario.parameters().items();
+  // What is calibrated.
+  std::vector<std::size_t> index;
+  std::vector<std::string> names = o.parameters;
+  if (names.empty())
+    for (const auto& p : items)
+      if (p.calibrate) names.push_back(p.name);
+  if (names.empty())
+    throw UsageError("nothing to calibrate: mark parameters with 'calibrate: true' in the scenario, or name them with --parameters");
+  if (names.size() > kMaxCalibrated)
+    throw UsageError(std::to_string(names.size()) + " parameters to calibrate; at most " + std::to_string(kMaxCalibrated) +
+                     " (choose them with azsim sensitivity)");
+  std::vector<std::string> known;
+  for (const auto& p : items) known.push_back(p.name);
+  for (const auto& n : names) {
+    const auto i = scenario.parameters().index_of(n);
+    if (!i) throw UsageError("'" + n + "' is not a parameter of the scenario" + did_you_mean(n, known));
+    if (std::find(index.begin(), index.end(), *i) != index.end()) throw UsageError("'" + n + "' is named twice");
+    index.push_back(*i);
+  }
+  if (o.particles < 2) throw UsageError("--particles must be at least 2");
+  if (o.replicates < 1) throw UsageError("--replicates must be at least 1");
+  if (!(o.quantile > 0 && o.quantile < 1)) throw UsageError("the tolerance quantile must lie in (0, 1)");
+  const std::size_t k = index.size();
+  const std::uint64_t N = o.particles, B = o.batch > 0 ? o.batch : o.particles;
+
+  ManifestInfo info{"calibrate", o.seed, 0, 0,
+                    {{"particles", std::to_string(N)}, {"generations", std::to_string(o.generations)},
+                     {"quantile", io::format_double(o.quantile)}, {"min_tolerance", io::format_double(o.min_tolerance)},
+                     {"budget", std::to_string(o.budget)}, {"batch", std::to_string(B)},
+                     {"replicates", std::to_string(o.replicates)}, {"miss_cap", io::format_double(o.miss_cap)}}};
+  std::string calibrated;
+  for (const auto& n : names) calibrated += (calibrated.empty() ? "" : ",") + n;
+  info.extra.push_back({"parameters", calibrated});
+  const std::string manifest = manifest_json(scenario, info);
+
+  // The folder: fresh, or resumed from its last complete generation.
+  std::vector<GenerationRow> history;
+  Population pop;
+  std::error_code ec;
+  if (o.resume) {
+    if (!fs::exists(dir / "manifest.json", ec) || !fs::exists(dir / "generations.csv", ec))
+      throw UsageError(dir.string() + " holds no calibration to resume");
+    if (io::read_file(dir / "manifest.json") != manifest)
+      throw UsageError(dir.string() + " was calibrated with another scenario, seed or options; resume it with the same command");
+    history = read_generations(dir / "generations.csv");
+    if (!history.empty()) pop = read_population(dir / ("population_" + std::to_string(history.back().generation) + ".csv"), k);
+  } else {
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec) && !o.force)
+      throw UsageError(dir.string() + " is not empty; choose another --out, pass --resume to continue a calibration, or --force");
+    prepare_output_dir(dir, o.force);
+    fs::remove(dir / "generations.csv", ec);
+    fs::remove(dir / "posterior.csv", ec);
+    io::write_file_atomic(dir / "manifest.json", manifest);  // first: it keys the resume
+    io::AtomicFile file(dir / "priors.csv");
+    io::CsvWriter csv(file.stream(), {"parameter", "dist", "a", "b", "low", "high", "q05", "q50", "q95", "value"});
+    for (std::size_t d = 0; d < index.size(); ++d) {
+      const Parameter& p = items[index[d]];
+      csv.field(p.name).field(Prior::name(p.prior.dist)).field(p.prior.a).field(p.prior.b).field(p.prior.low)
+          .field(p.prior.high).field(stats::prior_quantile(p.prior, 0.05)).field(stats::prior_quantile(p.prior, 0.5))
+          .field(stats::prior_quantile(p.prior, 0.95)).field(p.value).end_row();
+    }
+    file.commit();
+  }
+
+  std::vector<double> base;
+  for (const auto& p : items) base.push_back(p.value);
+  const exec::Executor outer(o.threads);
+  const exec::Executor inner(1, exec::Backend::serial);
+  const InterruptScope interrupts;
+  AbcOutcome out;
+  for (const auto& g : history) out.runs += g.runs;
+
+  const auto propose = [&](std::uint64_t g, std::uint64_t j, const Kernel* kernel, const std::vector<double>* cumulative) {
+    rng::Stream s({o.seed, g}, 0, j, kProposalPurpose);
+    std::vector<double> theta(k);
+    for (int attempt = 0; attempt < 10000; ++attempt) {
+      if (g == 0) {
+        for (std::size_t d = 0; d < k; ++d) theta[d] = stats::prior_quantile(items[index[d]].prior, s.uniform_open());
+      } else {
+        const double u = s.uniform();
+        const auto a = std::min<std::size_t>(
+            static_cast<std::size_t>(std::upper_bound(cumulative->begin(), cumulative->end(), u) - cumulative->begin()),
+            pop.theta.size() - 1);
+        Eigen::VectorXd z(static_cast<Eigen::Index>(k));
+        for (std::size_t d = 0; d < k; ++d) z[static_cast<Eigen::Index>(d)] = rng::normal(s, 0, 1);
+        const Eigen::VectorXd step = kernel->chol * z;
+        for (std::size_t d = 0; d < k; ++d) theta[d] = pop.theta[a][d] + step[static_cast<Eigen::Index>(d)];
+      }
+      bool inside = true;
+      for (std::size_t d = 0; d < k; ++d) inside = inside && items[index[d]].prior.contains(theta[d]);
+      if (inside) return theta;
+    }
+    throw Error("calibration: 10000 perturbations in a row fell outside the priors");
+  };
+
+  for (std::uint64_t g = history.empty() ? 0 : history.back().generation + 1; g < o.generations; ++g) {
+    if (!history.empty() && history.back().tolerance <= o.min_tolerance) break;
+    double tolerance = kInf;
+    bool strict = false;  // the tolerance equals the worst distance: accept only better ones, or nothing moves
+    Kernel kernel;
+    std::vector<double> cumulative;
+    if (g > 0) {
+      tolerance = sample_quantile(pop.distance, o.quantile);
+      strict = tolerance >= *std::max_element(pop.distance.begin(), pop.distance.end());
+      kernel = make_kernel(pop, k);
+      double run_sum = 0;
+      for (double w : pop.weight) cumulative.push_back(run_sum += w);
+      for (double& c : cumulative) c /= run_sum;
+    }
+    Population next;
+    GenerationRow row;
+    row.generation = g;
+    row.tolerance = tolerance;
+    bool stop = false;
+    for (std::uint64_t first = 0; next.theta.size() < N; first += B) {
+      if (o.budget > 0 && out.runs + row.runs + B * o.replicates > o.budget) {
+        stop = true;
+        break;
+      }
+      if (InterruptScope::requested()) {
+        out.interrupted = true;
+        stop = true;
+        break;
+      }
+      std::vector<std::vector<double>> thetas(B);
+      std::vector<double> dist(B, kInf);
+      outer.for_each_index(B, [&](std::size_t b) {
+        const std::uint64_t j = first + b;
+        thetas[b] = propose(g, j, g > 0 ? &kernel : nullptr, &cumulative);
+        std::vector<double> values = base;
+        for (std::size_t d = 0; d < k; ++d) values[index[d]] = thetas[b][d];
+        double sum = 0;
+        for (std::uint64_t r = 0; r < o.replicates; ++r) {
+          RunRequest req;
+          req.seed = o.seed;
+          req.run = (g << 40) + j * o.replicates + r;
+          req.executor = &inner;
+          req.parameter_values = &values;
+          sum += target_distance(scenario.run(req), o.miss_cap);
+        }
+        dist[b] = sum / static_cast<double>(o.replicates);
+      });
+      row.proposals += B;
+      row.runs += B * o.replicates;
+      for (std::uint64_t b = 0; b < B && next.theta.size() < N; ++b)
+        if (strict ? dist[b] < tolerance : dist[b] <= tolerance) {
+          next.theta.push_back(std::move(thetas[b]));
+          next.distance.push_back(dist[b]);
+        }
+    }
+    if (stop) break;
+    // Importance weights: prior density over the kernel mixture's density.
+    next.weight.resize(N);
+    if (g == 0) {
+      std::fill(next.weight.begin(), next.weight.end(), 1.0 / static_cast<double>(N));
+    } else {
+      std::vector<double> logw(N);
+      std::vector<double> terms(pop.theta.size());
+      for (std::size_t i = 0; i < N; ++i) {
+        double lp = 0;
+        for (std::size_t d = 0; d < k; ++d) lp += prior_log_density(items[index[d]].prior, next.theta[i][d]);
+        for (std::size_t a = 0; a < pop.theta.size(); ++a) {
+          Eigen::VectorXd x(static_cast<Eigen::Index>(k));
+          for (std::size_t d = 0; d < k; ++d) x[static_cast<Eigen::Index>(d)] = next.theta[i][d] - pop.theta[a][d];
+          terms[a] = std::log(pop.weight[a]) - 0.5 * x.dot(kernel.inverse * x);
+        }
+        logw[i] = lp - log_sum_exp(terms);
+      }
+      const double norm = log_sum_exp(logw);
+      for (std::size_t i = 0; i < N; ++i) next.weight[i] = std::exp(logw[i] - norm);
+    }
+    double sq = 0;
+    for (double w : next.weight) sq += w * w;
+    row.accepted = N;
+    row.ess = 1 / sq;
+    pop = std::move(next);
+    history.push_back(row);
+    out.runs += row.runs;
+    write_population(dir / ("population_" + std::to_string(g) + ".csv"), names, pop);
+    write_generations(dir / "generations.csv", history);  // after the population: it marks it complete
+    if (!o.quiet)
+      std::cerr << "generation " << g << ": tolerance " << format_rounded(tolerance) << ", " << row.runs << " runs, "
+                << "acceptance " << format_rounded(100.0 * static_cast<double>(N) / static_cast<double>(row.proposals))
+                << "%, ESS " << format_rounded(row.ess) << " of " << N << "\n";
+  }
+
+  if (history.empty()) {
+    out.interrupted = true;
+  } else {
+    out.generations = history.back().generation + 1;
+    out.tolerance = history.back().tolerance;
+    out.ess = history.back().ess;
+    if (!out.interrupted) {
+      write_population(dir / "posterior.csv", names, pop);
+      // A scenario taking its parameters from the posterior, based on the calibrated one.
+      const fs::path scenario_path = fs::absolute(scenario.document().chain.front().path, ec);
+      const fs::path rel = fs::relative(scenario_path, fs::absolute(dir, ec), ec);
+      io::write_file_atomic(dir / "calibrated.yaml",
+                            "# Made by azsim calibrate: each run takes one particle of posterior.csv, chosen by its\n"
+                            "# key (seed, run). Move it beside its base and posterior and fix both paths if needed.\n"
+                            "schema_version: 1\nmodel: " + scenario.document().model + "\nbase: " +
+                                (rel.empty() ? scenario_path.string() : rel.string()) + "\nposterior: posterior.csv\n");
+    }
+  }
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_run_info(dir, out.wall_seconds, outer.threads());
+  return out;
+}
+
+}  // namespace azsim
