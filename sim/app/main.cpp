@@ -22,6 +22,7 @@
 #include "core/run/manifest.hpp"
 #include "core/run/progress.hpp"
 #include "core/calibrate/abc.hpp"
+#include "core/calibrate/fidelity.hpp"
 #include "core/run/sensitivity.hpp"
 #include "core/scenario/posterior.hpp"
 #include "core/sha256.hpp"
@@ -213,6 +214,16 @@ int cmd_sensitivity(const azsim::ModelRegistry& registry, const RunOptions& o, c
     std::cout << "Morris screening: " << m.trajectories << " trajectories x " << m.replicates << " replicates ("
               << r.runs << " runs) in " << azsim::format_duration(r.wall_seconds) << "; effects in "
               << (std::filesystem::path(o.out) / "morris.csv").string() << " (plots: azsim plot " << o.out << ")\n";
+  return 0;
+}
+
+int cmd_fidelity(const azsim::ModelRegistry& registry, const RunOptions& o) {
+  require_files({o.scenario});
+  auto scenario = azsim::load_scenario(registry, o.scenario);
+  const auto r = azsim::run_fidelity(*scenario, ensemble_options(o, "fidelity"), o.out, o.quiet ? nullptr : &std::cout);
+  if (r.interrupted) return report_interrupted(r, o.out);
+  if (!o.quiet)
+    std::cout << "tables in " << o.out << " (fidelity.csv, together.csv, dates.csv); plots: azsim plot " << o.out << "\n";
   return 0;
 }
 
@@ -420,6 +431,18 @@ int main(int argc, char** argv) {
   calibrate->add_flag("--force", abc.force, "Write into a non-empty folder");
   calibrate->add_flag("-q,--quiet", abc.quiet, "Print nothing on success");
 
+  RunOptions fid_opts;
+  fid_opts.runs = 1000;
+  auto* fidelity = app.add_subcommand("fidelity", "Predictive check against the targets: prior- and posterior-predictive ensembles side by side");
+  fidelity->add_option("scenario", fid_opts.scenario, "Scenario file (a calibrated one takes its posterior)")->required();
+  fidelity->add_option("--runs", fid_opts.runs, "Runs of each side")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  fidelity->add_option("--seed", fid_opts.seed, "Master seed")->capture_default_str();
+  fidelity->add_option("--threads", fid_opts.threads, "Threads (results never depend on it)")->capture_default_str()->check(CLI::Range(1, 1024));
+  fidelity->add_option("--out", fid_opts.out, "Output folder")->required();
+  fidelity->add_flag("--resume", fid_opts.resume, "Continue an interrupted check in OUT");
+  fidelity->add_flag("--force", fid_opts.force, "Write into a non-empty folder");
+  fidelity->add_flag("-q,--quiet", fid_opts.quiet, "Print nothing on success");
+
   std::string plot_dir, plot_only;
   auto* plot = app.add_subcommand("plot", "Make every figure an output folder's files allow (PNG and SVG, in DIR/figures)");
   plot->add_option("dir", plot_dir, "A folder written by run --runs, whatif or sensitivity")->required();
@@ -454,6 +477,7 @@ int main(int argc, char** argv) {
     if (*eval) return cmd_eval(registry, eval_opts, design_file, replicates);
     if (*sensitivity) return cmd_sensitivity(registry, sens_opts, morris);
     if (*plot) return cmd_plot(argv[0], plot_dir, plot_only);
+    if (*fidelity) return cmd_fidelity(registry, fid_opts);
     if (*calibrate) return cmd_calibrate(registry, calib_scenario, calib_out, calib_params, abc);
     if (*rerun) return cmd_rerun(registry, manifest, rerun_out, rerun_force, rerun_threads, rerun_quiet);
   } catch (const azsim::UsageError& e) {

@@ -50,6 +50,8 @@ class LoadedScenario {
   /// @brief Simulates one run. Its result depends only on (seed, run, parameters): never on
   /// the executor's thread count. Writes the single-run files when `out_dir` is set.
   [[nodiscard]] virtual RunSummary run(const RunRequest& request) const = 0;
+  /// @brief The label of day `day` counted from the start (an ISO date for a dated model).
+  [[nodiscard]] virtual std::string day_label(std::int64_t day) const { return std::to_string(day); }
   /// @brief Where and when each target is documented, for plots (may be empty).
   [[nodiscard]] virtual std::vector<TargetMark> target_marks() const { return {}; }
   /// @brief Writes the scenario's reference tables an ensemble folder carries for plots (for

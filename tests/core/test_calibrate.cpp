@@ -8,9 +8,11 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <sstream>
 
 #include "../support.hpp"
 #include "core/calibrate/abc.hpp"
+#include "core/calibrate/fidelity.hpp"
 #include "core/error.hpp"
 #include "core/io/csv.hpp"
 #include "core/random/samplers.hpp"
@@ -214,4 +216,40 @@ TEST_CASE("a posterior file: read, checked, and one particle per run by its key"
   CHECK_THAT(err("toy.q,weight\n1,1\n"), Catch::Contains("bad.csv:1:1") && Catch::Contains("not a parameter"));
   CHECK_THAT(err("toy.a,weight\n11,1\n"), Catch::Contains("bad.csv:2:1") && Catch::Contains("outside the prior's support"));
   CHECK_THAT(err("toy.a,weight\n1,0\n"), Catch::Contains("sum to 0"));
+}
+
+TEST_CASE("fidelity: the calibrated values hit more often than the priors, shares add up", "[calibrate][fidelity]") {
+  const ToyCalibration maker({0, 0, 0});
+  const ToyCalibration toy(maker.observe({5, 5, 5}, 77, 1));  // the record made at the scenario's values
+  TempDir dir;
+  azsim::EnsembleOptions o;
+  o.runs = 300;
+  o.seed = 3;
+  o.threads = 2;
+  o.quiet = true;
+  std::ostringstream table;
+  const auto r = azsim::run_fidelity(toy, o, dir / "f", &table);
+  CHECK(!r.interrupted);
+  CHECK(r.runs == 600);
+  const auto fid = azsim::io::read_csv(slurp(dir / "f" / "fidelity.csv"));
+  REQUIRE(fid.size() == 4);
+  for (std::size_t t = 1; t < 4; ++t) {
+    INFO(fid[t][0] << ": prior " << fid[t][2] << ", posterior " << fid[t][6]);
+    CHECK(std::stod(fid[t][6]) > 0.25);                          // y within 0.5 of one noisy record
+    CHECK(std::stod(fid[t][6]) > 1.5 * std::stod(fid[t][2]));    // far more than with theta from the prior
+    CHECK(std::stod(fid[t][7]) <= std::stod(fid[t][6]));         // interval holds the rate
+  }
+  const auto together = azsim::io::read_csv(slurp(dir / "f" / "together.csv"));
+  REQUIRE(together.size() == 5);  // 0..3 hits
+  double prior = 0, post = 0;
+  for (std::size_t h = 1; h < together.size(); ++h) {
+    prior += std::stod(together[h][1]);
+    post += std::stod(together[h][2]);
+  }
+  CHECK(prior == Approx(1));
+  CHECK(post == Approx(1));
+  CHECK(std::stod(together[1][4]) == Approx(1));  // everyone hits at least 0
+  CHECK(table.str().find("mean hit rate") != std::string::npos);
+  CHECK(fs::exists(dir / "f" / "prior" / "runs.csv"));
+  CHECK(fs::exists(dir / "f" / "posterior" / "runs.csv"));
 }

@@ -109,11 +109,17 @@ bool chain_contains(const Document& doc, const std::string& path) {
   return false;
 }
 
-/// @brief An ensemble in a what-if's sub-folder: skipped when it is already finished with the
-/// same manifest (a resume after the first half finished), resumed when interrupted.
-EnsembleOutcome whatif_half(const LoadedScenario& scenario, EnsembleOptions o, const fs::path& dir) {
-  std::error_code ec;
+ManifestInfo ensemble_info(const EnsembleOptions& o) {
   ManifestInfo info{o.command, o.seed, 0, o.runs, {}};
+  if (!o.variant.empty()) info.extra.push_back({"variant", o.variant});
+  return info;
+}
+
+}  // namespace
+
+EnsembleOutcome ensemble_part(const LoadedScenario& scenario, EnsembleOptions o, const fs::path& dir) {
+  std::error_code ec;
+  const ManifestInfo info = ensemble_info(o);
   if (o.resume) {
     if (!fs::exists(batch_state_path(dir), ec)) {
       if (fs::exists(dir / "manifest.json", ec) && io::read_file(dir / "manifest.json") == manifest_json(scenario, info))
@@ -125,14 +131,15 @@ EnsembleOutcome whatif_half(const LoadedScenario& scenario, EnsembleOptions o, c
   return run_ensemble(scenario, o, dir);
 }
 
-}  // namespace
-
 EnsembleOutcome run_ensemble(const LoadedScenario& scenario, const EnsembleOptions& o, const fs::path& dir) {
   if (o.runs == 0) throw UsageError("--runs must be at least 1");
   prepare_batch_dir(dir, o.force, o.resume);
-  const ManifestInfo info{o.command, o.seed, 0, o.runs, {}};
+  const ManifestInfo info = ensemble_info(o);
   std::vector<BatchJob> jobs(o.runs);
-  for (std::uint64_t i = 0; i < o.runs; ++i) jobs[i].run = i;
+  for (std::uint64_t i = 0; i < o.runs; ++i) {
+    jobs[i].run = i;
+    if (o.parameters_for) jobs[i].parameters = o.parameters_for(i);
+  }
   const BatchResult r = run_batch(scenario, jobs, batch_options(o, manifest_json(scenario, info), true), dir);
   if (r.interrupted) return outcome_of(r);
   r.rows.write_runs_csv(dir / "runs.csv", {{"run", "seed"}, [&](std::size_t j) {
@@ -140,6 +147,13 @@ EnsembleOutcome run_ensemble(const LoadedScenario& scenario, const EnsembleOptio
                                                                              std::to_string(o.seed)};
                                            }});
   r.rows.write_targets_csv(dir / "targets.csv");
+  {
+    io::AtomicFile file(dir / "units.csv");
+    io::CsvWriter csv(file.stream(), {"name", "unit"});
+    for (std::size_t c = 0; c < r.rows.outcome_names().size(); ++c)
+      csv.field(r.rows.outcome_names()[c]).field(r.rows.outcome_units()[c]).end_row();
+    file.commit();
+  }
   r.timeline.write(dir);
   write_target_marks(scenario, dir);
   scenario.write_reference_files(dir);
@@ -167,10 +181,10 @@ EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& cf,
   if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
   EnsembleOptions half = o;
   half.command = "whatif";
-  EnsembleOutcome done = whatif_half(base, half, dir / "baseline");
+  EnsembleOutcome done = ensemble_part(base, half, dir / "baseline");
   done.total = 2 * o.runs;
   if (done.interrupted) return done;
-  const EnsembleOutcome second = whatif_half(cf, half, dir / "counterfactual");
+  const EnsembleOutcome second = ensemble_part(cf, half, dir / "counterfactual");
   done.made += second.made;
   done.runs += second.runs;
   done.total = 2 * o.runs;

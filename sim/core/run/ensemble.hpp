@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct EnsembleOptions {
   std::string command = "run";   ///< recorded in the manifest
   double checkpoint_seconds = 5;
   std::uint64_t stop_after = 0;  ///< tests: act as if interrupted after this many runs
+  /// When set, run i uses these parameter values (in ParameterSet order) instead of the
+  /// scenario's (or its posterior's); `variant` names the rule in the manifest.
+  std::function<std::vector<double>(std::uint64_t run)> parameters_for;
+  std::string variant;
 };
 
 /// @brief What an ensemble (or a what-if, or an eval) came to.
@@ -37,6 +42,11 @@ struct EnsembleOutcome {
 /// @brief Runs 0 .. runs-1 and writes the ensemble's files into `dir`.
 EnsembleOutcome run_ensemble(const LoadedScenario& scenario, const EnsembleOptions& options,
                              const std::filesystem::path& dir);
+
+/// @brief An ensemble that is part of a larger job (a what-if's half, a fidelity's side): with
+/// `resume`, skipped when already finished with the same manifest, started afresh when it
+/// had not begun, resumed otherwise.
+EnsembleOutcome ensemble_part(const LoadedScenario& scenario, EnsembleOptions options, const std::filesystem::path& dir);
 
 /// @brief Loads `counterfactual`'s scenario, checks its base chain leads to `base`'s file, and
 /// writes DIR/baseline, DIR/counterfactual and DIR/whatif.csv; prints a table on `table`

@@ -31,7 +31,11 @@ RunSummary summarize(const World& w) {
       const ClauseSpec& cs = spec.targets[t].clauses[c];
       if (cs.id.empty()) continue;
       const ClauseResult& r = clauses[t][c];
-      const char* unit = r.day ? "day index" : "value";
+      // The unit belongs to the clause's kind, not to whether this run produced a day.
+      const bool dated = cs.kind == ClauseKind::control_change || cs.kind == ClauseKind::evacuation ||
+                         cs.kind == ClauseKind::attack || cs.kind == ClauseKind::goal_shift ||
+                         cs.kind == ClauseKind::relation_state;
+      const char* unit = dated ? "day index" : "value";
       s.outcomes.push_back({spec.targets[t].id + "." + cs.id, r.value, unit});
     }
   }

@@ -220,6 +220,7 @@ class AzawadScenario final : public LoadedScenario {
   [[nodiscard]] const ScenarioSpec& spec() const noexcept { return spec_; }
   [[nodiscard]] RunSummary run(const RunRequest& request) const override;
   [[nodiscard]] std::vector<TargetMark> target_marks() const override;
+  [[nodiscard]] std::string day_label(std::int64_t day) const override { return spec_.start.plus_days(day).to_string(); }
   void write_reference_files(const std::filesystem::path& dir) const override;
 
  private:
