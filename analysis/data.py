@@ -339,3 +339,281 @@ def morris_data(morris: pd.DataFrame, outputs=None, top: int = 5) -> pd.DataFram
     order = {o: i for i, o in enumerate(outputs)}
     m = m.sort_values(["output", "rank"], key=lambda s: s.map(order) if s.name == "output" else s)
     return m.reset_index(drop=True)
+
+
+# --- Calibration --------------------------------------------------------------------------------
+
+# The pile-up rule (see `pile_up_data`): a posterior is flagged when more than PILE_UP_WEIGHT of
+# its weight lies in the outer PILE_UP_EDGE of the prior's support on one side.
+PILE_UP_WEIGHT = 0.20
+PILE_UP_EDGE = 0.05
+PRIOR_COLUMNS = ("parameter", "dist", "a", "b", "low", "high", "q05", "q50", "q95", "value")
+# Where each distribution's density is positive before truncation (uniform: [a, b]).
+NATURAL_SUPPORT = {"normal": (-np.inf, np.inf), "lognormal": (0.0, np.inf), "beta": (0.0, 1.0)}
+
+
+def _numeric(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """`columns` as floats: `inf`, `-inf` and `nan` as the engine spells them, anything else NaN."""
+    out = frame.copy()
+    for c in columns:
+        out[c] = pd.to_numeric(out[c], errors="coerce")
+    return out
+
+
+def prior_table(priors: pd.DataFrame) -> pd.DataFrame:
+    """priors.csv with each prior's support and the range its panel shows.
+
+    Adds `support_low`, `support_high` (the truncation bounds `low`, `high` intersected with
+    where the distribution lives: [a, b] uniform, (0, ∞) lognormal, [0, 1] beta; ±inf when
+    unbounded) and `range_low`, `range_high`: the support's bound where finite, else the prior's
+    q05 (low side) or q95 (high side). Indexed by parameter, in priors.csv's order.
+    """
+    p = _numeric(priors[list(PRIOR_COLUMNS)], PRIOR_COLUMNS[2:])
+    natural = [(r.a, r.b) if r.dist == "uniform" else NATURAL_SUPPORT.get(r.dist, (-np.inf, np.inf))
+               for r in p.itertuples()]
+    p["support_low"] = np.fmax(p["low"].fillna(-np.inf), [n[0] for n in natural])
+    p["support_high"] = np.fmin(p["high"].fillna(np.inf), [n[1] for n in natural])
+    p["range_low"] = p["support_low"].where(np.isfinite(p["support_low"]), p["q05"])
+    p["range_high"] = p["support_high"].where(np.isfinite(p["support_high"]), p["q95"])
+    return p.set_index("parameter")
+
+
+def posterior_parameters(posterior: pd.DataFrame, priors: pd.DataFrame) -> list:
+    """The calibrated parameters: priors.csv's, in its order; every one must be a column of the
+    population (else ValueError)."""
+    names = list(priors["parameter"])
+    missing = [n for n in names if n not in posterior]
+    if missing:
+        raise ValueError(f"posterior.csv has no column {', '.join(missing)}")
+    return names
+
+
+def normalised_weights(population: pd.DataFrame) -> np.ndarray:
+    """The particles' weights summing to 1 (equal when there is no `weight` column)."""
+    if "weight" not in population:
+        return np.full(len(population), 1.0 / len(population))
+    w = pd.to_numeric(population["weight"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    if not (w >= 0).all() or w.sum() <= 0:
+        raise ValueError("posterior.csv: weights must be non-negative with a positive sum")
+    return w / w.sum()
+
+
+def marginal_edges(values: np.ndarray, prior: pd.Series, bins: int = 20) -> np.ndarray:
+    """`bins` equal bins over the prior's range (`prior_table`), widened to every value."""
+    lo = min(prior["range_low"], np.min(values))
+    hi = max(prior["range_high"], np.max(values))
+    if not hi > lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    return np.linspace(lo, hi, bins + 1)
+
+
+def marginal_data(posterior: pd.DataFrame, priors: pd.DataFrame, bins: int = 20) -> pd.DataFrame:
+    """The weighted histogram of each calibrated parameter's posterior.
+
+    Columns: `parameter`, `left`, `right` (bin edges, see `marginal_edges`), `mass` (share of
+    the posterior weight in the bin: they sum to 1 per parameter), `density` (mass / width).
+    Parameters in priors.csv's order.
+    """
+    table = prior_table(priors)
+    w = normalised_weights(posterior)
+    parts = []
+    for name in posterior_parameters(posterior, priors):
+        x = pd.to_numeric(posterior[name], errors="coerce").to_numpy(dtype=float)
+        edges = marginal_edges(x, table.loc[name], bins)
+        mass, _ = np.histogram(x, bins=edges, weights=w)
+        parts.append(pd.DataFrame({"parameter": name, "left": edges[:-1], "right": edges[1:], "mass": mass,
+                                   "density": mass / np.diff(edges)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def prior_density(prior: pd.Series, x) -> np.ndarray:
+    """The prior's density at `x`, truncated to its support and renormalised, as the engine
+    defines it (uniform a..b; normal mean a, sd b; lognormal median a, sigma b; beta alpha a,
+    beta b); None for a distribution it does not know."""
+    from scipy import stats
+    x = np.asarray(x, dtype=float)
+    dist = {"uniform": lambda: stats.uniform(prior["a"], prior["b"] - prior["a"]),
+            "normal": lambda: stats.norm(prior["a"], prior["b"]),
+            "lognormal": lambda: stats.lognorm(prior["b"], scale=prior["a"]),
+            "beta": lambda: stats.beta(prior["a"], prior["b"])}.get(prior["dist"])
+    if dist is None:
+        return None
+    d = dist()
+    lo, hi = prior["support_low"], prior["support_high"]
+    inside = d.cdf(hi) - d.cdf(lo)
+    if not inside > 0:
+        return None
+    return np.where((x >= lo) & (x <= hi), d.pdf(x) / inside, 0.0)
+
+
+def prior_curves(priors: pd.DataFrame, posterior: pd.DataFrame = None, points: int = 201) -> pd.DataFrame:
+    """Each prior's density over its panel's range (widened to the posterior's values when
+    given), for drawing: `parameter, x, density`; parameters whose distribution is unknown have
+    no rows (their panel shows the prior's 5–95% band instead)."""
+    table = prior_table(priors)
+    parts = []
+    for name, prior in table.iterrows():
+        lo, hi = prior["range_low"], prior["range_high"]
+        if posterior is not None and name in posterior:
+            x = pd.to_numeric(posterior[name], errors="coerce")
+            lo, hi = min(lo, x.min()), max(hi, x.max())
+        if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+            continue
+        x = np.linspace(lo, hi, points)
+        density = prior_density(prior, x)
+        if density is not None:
+            parts.append(pd.DataFrame({"parameter": name, "x": x, "density": density}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["parameter", "x", "density"])
+
+
+def pile_up_data(posterior: pd.DataFrame, priors: pd.DataFrame, weight: float = PILE_UP_WEIGHT,
+                 edge: float = PILE_UP_EDGE) -> pd.DataFrame:
+    """Whether each parameter's posterior piles against a bound of its prior.
+
+    The rule, per side of each prior: the *edge* is the outer `edge` (5%) of the support,
+    [low, low + 5% (high − low)] and [high − 5% (high − low), high], when both bounds of the
+    support are finite (see `prior_table`); on a side whose support is unbounded, or when the
+    other side is, it is everything at or beyond the prior's q05 (low side) or q95 (high side).
+    Either way the prior itself puts about 5% there. A side is flagged when the posterior
+    weight in its edge is more than `weight` (20%): four times what the prior gives it.
+
+    Columns: `parameter`, `low_edge`, `high_edge` (the edges' inner limits), `weight_low`,
+    `weight_high` (posterior weight at or beyond them), `flagged` (bool), `side` ("low",
+    "high", "both" or ""), `note` (why, for the figure; "" when not flagged).
+    """
+    table = prior_table(priors)
+    w = normalised_weights(posterior)
+    rows = []
+    for name in posterior_parameters(posterior, priors):
+        p = table.loc[name]
+        x = pd.to_numeric(posterior[name], errors="coerce").to_numpy(dtype=float)
+        lo, hi = p["support_low"], p["support_high"]
+        bounded = np.isfinite(lo) and np.isfinite(hi)
+        low_edge = lo + edge * (hi - lo) if bounded else p["q05"]
+        high_edge = hi - edge * (hi - lo) if bounded else p["q95"]
+        w_low, w_high = w[x <= low_edge].sum(), w[x >= high_edge].sum()
+        sides_flagged = [s for s, v in (("low", w_low), ("high", w_high)) if v > weight]
+        side = "both" if len(sides_flagged) == 2 else (sides_flagged[0] if sides_flagged else "")
+        notes = []
+        for s, v in (("low", w_low), ("high", w_high)):
+            if s in sides_flagged:
+                where = (f"{'lowest' if s == 'low' else 'highest'} {edge:.0%} of the prior's support" if bounded
+                         else f"{'below' if s == 'low' else 'above'} the prior's {'q05' if s == 'low' else 'q95'}")
+                notes.append(f"{v:.0%} of the weight in the {where}" if bounded else f"{v:.0%} of the weight {where}")
+        rows.append({"parameter": name, "low_edge": low_edge, "high_edge": high_edge, "weight_low": w_low,
+                     "weight_high": w_high, "flagged": bool(sides_flagged), "side": side,
+                     "note": "; ".join(notes)})
+    return pd.DataFrame(rows, columns=["parameter", "low_edge", "high_edge", "weight_low", "weight_high", "flagged",
+                                       "side", "note"])
+
+
+def pairs_data(posterior: pd.DataFrame, priors: pd.DataFrame) -> pd.DataFrame:
+    """The particles for a pairs plot: the calibrated parameters (priors.csv's order), then
+    `weight` (normalised to sum to 1), heaviest particles last so they are drawn on top."""
+    names = posterior_parameters(posterior, priors)
+    out = posterior[names].apply(pd.to_numeric, errors="coerce")
+    out["weight"] = normalised_weights(posterior)
+    return out.sort_values("weight", kind="stable").reset_index(drop=True)
+
+
+def pairs_limits(posterior: pd.DataFrame, priors: pd.DataFrame) -> pd.DataFrame:
+    """Each parameter's axis limits in the pairs plot: its marginal's bins' span (`low`, `high`),
+    indexed by parameter."""
+    m = marginal_data(posterior, priors)
+    return m.groupby("parameter", sort=False).agg(low=("left", "min"), high=("right", "max"))
+
+
+GENERATION_SERIES = ("tolerance", "acceptance_rate", "ess")
+
+
+def generations_data(generations: pd.DataFrame) -> pd.DataFrame:
+    """generations.csv as long series for three small panels: `generation`, `series`
+    (tolerance, acceptance_rate, ess), `value`, `particles` (`accepted`: the most the ESS can
+    reach). Non-finite values are left out: generation 0's tolerance is `inf` (the prior
+    sample, accepted whatever its distance). Rows by series, then generation."""
+    g = _numeric(generations, [c for c in ("generation", *GENERATION_SERIES, "accepted") if c in generations])
+    for c in GENERATION_SERIES:
+        if c not in g:
+            raise KeyError(c)
+    if "accepted" not in g:
+        g["accepted"] = np.nan
+    long = g.melt(id_vars=["generation", "accepted"], value_vars=list(GENERATION_SERIES), var_name="series",
+                  value_name="value").rename(columns={"accepted": "particles"})
+    long = long[np.isfinite(long["value"])]
+    long["generation"] = long["generation"].astype(int)
+    rank = {s: i for i, s in enumerate(GENERATION_SERIES)}
+    long = long.sort_values(["series", "generation"], key=lambda s: s.map(rank) if s.name == "series" else s)
+    return long[["generation", "series", "value", "particles"]].reset_index(drop=True)
+
+
+# --- Fidelity -----------------------------------------------------------------------------------
+
+FIDELITY_ENSEMBLES = ("prior", "posterior")
+
+
+def fidelity_data(fidelity: pd.DataFrame) -> pd.DataFrame:
+    """fidelity.csv as two rows per target, prior then posterior, for a dot-and-whisker chart.
+
+    Columns as `targets_data` (`target, description, ensemble, hit_rate, ci_low, ci_high`) and
+    `median_miss`; targets in natural order.
+    """
+    f = fidelity.copy()
+    if "description" not in f:
+        f["description"] = ""
+    f["description"] = f["description"].fillna("")
+    parts = []
+    for label, prefix in (("prior", "prior_"), ("posterior", "")):
+        cols = {f"{prefix}{c}": c for c in ("hit_rate", "ci_low", "ci_high", "median_miss")}
+        part = f[["target", "description", *cols]].rename(columns=cols).assign(ensemble=label)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values("target", key=lambda s: s.map(natural_key), kind="stable")
+    return out[["target", "description", "ensemble", "hit_rate", "ci_low", "ci_high", "median_miss"]] \
+        .reset_index(drop=True)
+
+
+def together_data(together: pd.DataFrame) -> pd.DataFrame:
+    """together.csv as bars: `hits`, `ensemble` (prior, posterior), `share` (share of runs hitting
+    exactly that many targets; sums to 1 per ensemble), `at_least`; by ensemble then hits."""
+    t = _numeric(together, ["hits", "prior_share", "posterior_share", "prior_at_least", "posterior_at_least"])
+    parts = [pd.DataFrame({"hits": t["hits"].astype(int), "ensemble": e, "share": t[f"{e}_share"],
+                           "at_least": t[f"{e}_at_least"]}) for e in FIDELITY_ENSEMBLES]
+    return pd.concat(parts, ignore_index=True).sort_values(["ensemble", "hits"], key=lambda s: s.map(
+        {e: i for i, e in enumerate(FIDELITY_ENSEMBLES)}) if s.name == "ensemble" else s).reset_index(drop=True)
+
+
+def all_but_three(together: pd.DataFrame) -> dict:
+    """The "at least all but three" line: `hits` (the number of targets, the largest `hits`,
+    less three, at least 0) and each ensemble's share of runs hitting that many or more."""
+    t = _numeric(together, ["hits", "prior_at_least", "posterior_at_least"])
+    line = max(int(t["hits"].max()) - 3, 0)
+    row = t[t["hits"] == line]
+    return {"hits": line, "targets": int(t["hits"].max()),
+            **{e: float(row[f"{e}_at_least"].iloc[0]) if len(row) else np.nan for e in FIDELITY_ENSEMBLES}}
+
+
+def dates_data(dates: pd.DataFrame) -> pd.DataFrame:
+    """dates.csv as the timeline's rows: one per dated clause and ensemble (prior, posterior).
+
+    Columns: `row` (0, 1, … in the file's order, targets in natural order), `target`, `clause`,
+    `label` ("T1 gao_falls"), `window_start`, `window_end` (datetimes, NaT when undocumented),
+    `ensemble`, `n` (runs where the clause happened), `q05` … `q95` (datetimes; NaT when n = 0).
+    """
+    d = dates.copy()
+    d = d.sort_values("target", key=lambda s: s.map(natural_key), kind="stable").reset_index(drop=True)
+    base = pd.DataFrame({"row": range(len(d)), "target": d["target"].to_numpy(),
+                         "clause": d["clause"].fillna("").to_numpy(),
+                         "window_start": _dates(d["window_start"]).to_numpy(),
+                         "window_end": _dates(d["window_end"]).to_numpy()})
+    base["label"] = (base["target"] + " " + base["clause"]).str.strip()
+    parts = []
+    for e in FIDELITY_ENSEMBLES:
+        part = base.assign(ensemble=e, n=pd.to_numeric(d[f"{e}_n"], errors="coerce").fillna(0).astype(int).to_numpy())
+        for q in QUANTILES:
+            part[q] = _dates(d[f"{e}_{q}"]).to_numpy()
+        part.loc[part["n"] == 0, list(QUANTILES)] = pd.NaT
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True).sort_values(["row", "ensemble"], key=lambda s: s.map(
+        {e: i for i, e in enumerate(FIDELITY_ENSEMBLES)}) if s.name == "ensemble" else s)
+    return out[["row", "target", "clause", "label", "window_start", "window_end", "ensemble", "n",
+                *QUANTILES]].reset_index(drop=True)

@@ -19,7 +19,9 @@ STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "xtick.labels
          "ytick.labelsize": 7, "legend.fontsize": 7, "axes.spines.top": False,
          "axes.spines.right": False}
 # Ensembles, when a figure overlays them (a lone ensemble is labelled "").
-ENSEMBLE_COLOURS = {"": "#3B6E9C", "baseline": "#3B6E9C", "counterfactual": "#D55E00"}
+ENSEMBLE_COLOURS = {"": "#3B6E9C", "baseline": "#3B6E9C", "counterfactual": "#D55E00",
+                    "prior": "#E69F00", "posterior": "#0072B2"}
+FLAG_COLOUR = "#C62828"  # a posterior piled against a prior bound
 NO_PLACE = "(no place)"
 
 
@@ -262,8 +264,9 @@ def draw_forest(forest: pd.DataFrame, title: str = "") -> Figure:
 
 
 @styled
-def draw_targets(targets: pd.DataFrame, title: str = "") -> Figure:
-    """Each target's hit rate with its Wilson 95% interval (ensembles offset)."""
+def draw_targets(targets: pd.DataFrame, title: str = "", guide: float = None) -> Figure:
+    """Each target's hit rate with its Wilson 95% interval (ensembles offset); `guide`: a
+    dotted line at that hit rate."""
     names = list(dict.fromkeys(targets["target"]))
     ensembles = list(dict.fromkeys(targets["ensemble"]))
     described = targets.drop_duplicates("target").set_index("target")["description"]
@@ -280,8 +283,10 @@ def draw_targets(targets: pd.DataFrame, title: str = "") -> Figure:
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel("hit rate, with Wilson 95% interval")
+    if guide is not None:
+        ax.axvline(guide, color="grey", linestyle=":", linewidth=0.9)
     if len(ensembles) > 1:
-        ax.legend(frameon=False, loc="lower right")
+        bottom_legend(fig, *ax.get_legend_handles_labels(), ncol=len(ensembles))
     ax.set_title(title or "Documented targets: share of runs that reproduce each")
     return fig
 
@@ -377,4 +382,220 @@ def draw_morris(morris: pd.DataFrame, outputs: list, title: str = "") -> Figure:
         ax.set_xlabel("mu* (mean |effect|)")
         ax.set_ylabel("sigma")
     fig.suptitle(title or "Morris elementary effects: which parameters matter for each output")
+    return fig
+
+
+# --- 6. Calibration ----------------------------------------------------------------------------
+
+def _prior_reference(ax, name, curves, prior, peak):
+    """The prior on a marginal's axes: its density as a line, else its 5–95% band."""
+    c = curves[curves["parameter"] == name]
+    if len(c):
+        ax.plot(c["x"], c["density"], color="black", linewidth=1, label="prior density")
+        return max(peak, float(np.nanmax(c["density"])))
+    ax.axvspan(prior["q05"], prior["q95"], color="grey", alpha=0.15, linewidth=0, label="prior 5–95%")
+    return peak
+
+
+@styled
+def draw_marginals(hist: pd.DataFrame, curves: pd.DataFrame, priors: pd.DataFrame, pile_up: pd.DataFrame,
+                   title: str = "") -> Figure:
+    """One panel per calibrated parameter: the posterior's weighted histogram (as a density),
+    the prior's density (or its 5–95% band), the scenario's value (dashed); a panel whose
+    posterior piles against a bound of the prior has a red title and says why."""
+    names = list(dict.fromkeys(hist["parameter"]))
+    flags = pile_up.set_index("parameter")
+    fig, axes = panels(len(names), 3, 3.3, 2.3)
+    for ax, name in zip(axes, names):
+        h = hist[hist["parameter"] == name]
+        prior = priors.loc[name]
+        ax.bar(h["left"], h["density"], width=h["right"] - h["left"], align="edge", color=ENSEMBLE_COLOURS["posterior"],
+               alpha=0.75, linewidth=0, label="posterior (weighted)")
+        peak = _prior_reference(ax, name, curves, prior, float(h["density"].max()))
+        if np.isfinite(prior["value"]):
+            ax.axvline(prior["value"], color="black", linestyle="--", linewidth=0.9, label="scenario's value")
+        ax.set_xlim(h["left"].min(), h["right"].max())
+        ax.set_ylim(0, peak * 1.15 if peak > 0 else 1)
+        ax.set_yticks([])
+        flagged = name in flags.index and bool(flags.loc[name, "flagged"])
+        ax.set_title(name + (f"\n{prior['dist']}" if isinstance(prior["dist"], str) else ""),
+                     color=FLAG_COLOUR if flagged else "black")
+        if flagged:
+            ax.text(0.5, 0.97, "piled at the prior's edge:\n" + flags.loc[name, "note"], transform=ax.transAxes,
+                    ha="center", va="top", fontsize=6, color=FLAG_COLOUR, wrap=True,
+                    bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    handles = [Patch(facecolor=ENSEMBLE_COLOURS["posterior"], alpha=0.75, label="posterior (weighted histogram)"),
+               Line2D([], [], color="black", linewidth=1, label="prior density"),
+               Patch(facecolor="grey", alpha=0.15, label="prior 5–95% (when no density)"),
+               Line2D([], [], color="black", linestyle="--", label="scenario's value"),
+               Patch(facecolor="white", edgecolor=FLAG_COLOUR, label="red title: piled against a prior bound")]
+    bottom_legend(fig, handles=handles, ncol=3)
+    fig.suptitle(title or "Posterior marginals against their priors")
+    return fig
+
+
+@styled
+def draw_pairs(particles: pd.DataFrame, limits: pd.DataFrame, hist: pd.DataFrame, title: str = "") -> Figure:
+    """Pairs plot: below the diagonal, each pair of parameters as a scatter of the particles, a
+    dot's area proportional to its weight; on the diagonal, each weighted marginal."""
+    names = list(limits.index)
+    k = len(names)
+    size = min(2.0, max(1.1, 11.0 / max(k, 1)))
+    fig = Figure(figsize=(size * k + 0.6, size * k + 0.8), layout="constrained")
+    axes = fig.subplots(k, k, squeeze=False)
+    w = particles["weight"].to_numpy(dtype=float)
+    area = 4 + 60 * w / w.max() if len(w) and w.max() > 0 else np.full(len(w), 6.0)
+    colour = ENSEMBLE_COLOURS["posterior"]
+    for i, row in enumerate(names):
+        for j, col in enumerate(names):
+            ax = axes[i, j]
+            if j > i:
+                ax.remove()
+                continue
+            if i == j:
+                h = hist[hist["parameter"] == row]
+                ax.bar(h["left"], h["mass"], width=h["right"] - h["left"], align="edge", color=colour, alpha=0.75,
+                       linewidth=0)
+                ax.set_yticks([])
+            else:
+                ax.scatter(particles[col], particles[row], s=area, color=colour, alpha=0.45, linewidths=0)
+                ax.set_ylim(limits.loc[row, "low"], limits.loc[row, "high"])
+            ax.set_xlim(limits.loc[col, "low"], limits.loc[col, "high"])
+            ax.tick_params(labelsize=5.5)
+            if i == k - 1:
+                ax.set_xlabel(col, fontsize=6.5)
+            else:
+                ax.tick_params(labelbottom=False)
+            if j == 0 and i > 0:
+                ax.set_ylabel(row, fontsize=6.5)
+            elif i != j:
+                ax.tick_params(labelleft=False)
+    fig.suptitle(title or "Posterior pairs: particles (area ∝ weight) below the diagonal, weighted marginals on it")
+    return fig
+
+
+GENERATION_TITLES = {"tolerance": "tolerance (distance accepted)", "acceptance_rate": "acceptance rate",
+                     "ess": "effective sample size"}
+
+
+@styled
+def draw_generations(series: pd.DataFrame, title: str = "") -> Figure:
+    """Three small panels by generation: tolerance (generation 0, the prior sample, has none),
+    acceptance rate, and ESS against the number of particles (dotted)."""
+    fig, axes = panels(3, 3, 3.0, 2.2)
+    generations = sorted(set(series["generation"]))
+    for ax, name in zip(axes, GENERATION_TITLES):
+        s = series[series["series"] == name]
+        ax.plot(s["generation"], s["value"], marker="o", markersize=3, color=ENSEMBLE_COLOURS["posterior"])
+        if name == "acceptance_rate":
+            ax.set_ylim(0, 1.05)
+        elif name == "ess":
+            particles = s["particles"].dropna()
+            if len(particles):
+                ax.plot(s["generation"], s["particles"], color="grey", linestyle=":", linewidth=1,
+                        label="particles")
+                ax.legend(frameon=False, loc="lower left")
+            ax.set_ylim(bottom=0)
+        else:
+            ax.set_ylim(bottom=0)
+        if name == "tolerance" and 0 in generations and 0 not in set(s["generation"]):
+            ax.text(0, 0.02, "∞ (prior\nsample)", transform=blended_transform_factory(ax.transData, ax.transAxes),
+                    ha="center", va="bottom", fontsize=6, color="grey")
+        if s.empty:
+            ax.text(0.5, 0.5, "none yet", transform=ax.transAxes, ha="center", va="center", color="grey")
+        ax.set_xticks(generations)
+        ax.set_xlabel("generation")
+        ax.set_title(GENERATION_TITLES[name])
+    fig.suptitle(title or "ABC-SMC by generation")
+    return fig
+
+
+# --- 7. Fidelity ---------------------------------------------------------------------------------
+
+def _percent(share: float) -> str:
+    """A share as a percentage, with a decimal below 10% so that 0.4% does not read 0%."""
+    return f"{share:.0%}" if share >= 0.1 or share == 0 else f"{share:.1%}"
+
+
+@styled
+def draw_together(bars: pd.DataFrame, line: dict, title: str = "") -> Figure:
+    """Bars of the share of runs hitting exactly k targets together, prior and posterior side
+    by side, and the line at "at least all but three" with each side's share beyond it."""
+    ensembles = list(dict.fromkeys(bars["ensemble"]))
+    hits = sorted(set(bars["hits"]))
+    fig = Figure(figsize=(max(5.0, 0.45 * len(hits) + 2), 3.2), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / len(ensembles)
+    for k, label in enumerate(ensembles):
+        b = bars[bars["ensemble"] == label].set_index("hits").reindex(hits)
+        ax.bar(np.array(hits) + (k - (len(ensembles) - 1) / 2) * width, b["share"], width,
+               color=ENSEMBLE_COLOURS.get(label, "grey"), label=ensemble_name(label))
+    ax.axvline(line["hits"] - 0.5, color="black", linestyle="--", linewidth=0.9)
+    shares = ", ".join(f"{e} {_percent(line[e])}" for e in ensembles if np.isfinite(line.get(e, np.nan)))
+    ax.text(line["hits"] - 0.4, 0.97, f"at least {line['hits']} of {line['targets']}\n(all but three): {shares}",
+            transform=blended_transform_factory(ax.transData, ax.transAxes), ha="left", va="top", fontsize=7)
+    ax.set_xticks(hits)
+    ax.set_xlabel("targets hit together in a run")
+    ax.set_ylabel("share of runs")
+    ax.set_ylim(0, max(float(bars["share"].max()) * 1.3, 0.05))
+    ax.legend(frameon=False, loc="upper left")
+    ax.set_title(title or "How many targets a run hits together, prior vs posterior")
+    return fig
+
+
+WINDOW_COLOUR = "#2e7d32"
+
+
+@styled
+def draw_timeline(rows: pd.DataFrame, title: str = "") -> Figure:
+    """One row per dated clause: its documented window as a shaded band, and for the prior and
+    the posterior (one above the other) the simulated date's 5–95% range (whisker), 25–75%
+    (box) and median (tick); "never" when no run produced the clause."""
+    labels = rows.drop_duplicates("row").sort_values("row")
+    ensembles = list(dict.fromkeys(rows["ensemble"]))
+    n_rows = len(labels)
+    fig = Figure(figsize=(11, 0.42 * n_rows + 1.6), layout="constrained")
+    ax = fig.subplots()
+    offset = {e: (k - (len(ensembles) - 1) / 2) * 0.34 for k, e in enumerate(ensembles)}
+    day = 1.0
+    known = pd.concat([rows[c] for c in ("window_start", "window_end", "q05", "q95")]).dropna()
+    x_left = mdates.date2num(known.min()) if len(known) else mdates.date2num(pd.Timestamp("2012-01-01"))
+    x_right = mdates.date2num(known.max()) if len(known) else x_left + 365
+    least = (x_right - x_left) * 0.004  # a one-day window stays visible on a two-year axis
+    for r in labels.itertuples():
+        if pd.notna(r.window_start) and pd.notna(r.window_end):
+            a, b = mdates.date2num(r.window_start) - day / 2, mdates.date2num(r.window_end) + day / 2
+            if b - a < least:
+                a, b = (a + b - least) / 2, (a + b + least) / 2
+            ax.add_patch(Rectangle((a, r.row - 0.46), b - a, 0.92, facecolor=WINDOW_COLOUR, alpha=0.3,
+                                   edgecolor=WINDOW_COLOUR, linewidth=0.8, zorder=1))
+    for r in rows.itertuples():
+        y = r.row + offset[r.ensemble]
+        c = ENSEMBLE_COLOURS.get(r.ensemble, "grey")
+        if r.n == 0 or pd.isna(r.q50):
+            where = r.window_start if pd.notna(r.window_start) else None
+            x = mdates.date2num(where) if where is not None else x_left
+            ax.text(x, y, f"{r.ensemble}: never", color=c, fontsize=6, va="center", ha="left", zorder=4)
+            continue
+        q = {k: mdates.date2num(getattr(r, k)) for k in ("q05", "q25", "q50", "q75", "q95")}
+        ax.plot([q["q05"], q["q95"]], [y, y], color=c, linewidth=1, zorder=2)
+        ax.add_patch(Rectangle((q["q25"], y - 0.13), max(q["q75"] - q["q25"], 0.5), 0.26, facecolor=c,
+                               edgecolor=c, alpha=0.8, zorder=3))
+        ax.plot([q["q50"], q["q50"]], [y - 0.16, y + 0.16], color="black", linewidth=1.3, zorder=4)
+    counts = rows.pivot(index="row", columns="ensemble", values="n").reindex(columns=ensembles)
+    for row, n in counts.iterrows():
+        ax.text(1.005, row, "  ".join(f"{e} n={int(n[e])}" for e in ensembles),
+                transform=blended_transform_factory(ax.transAxes, ax.transData), va="center", fontsize=6)
+    ax.set_yticks(list(labels["row"]), list(labels["label"]))
+    ax.set_ylim(n_rows - 0.5, -0.5)
+    pad = max((x_right - x_left) * 0.03, 5)
+    ax.set_xlim(x_left - pad, x_right + pad)
+    date_axis(ax)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+    handles = [Patch(facecolor=WINDOW_COLOUR, alpha=0.3, edgecolor=WINDOW_COLOUR, label="documented window"),
+               *[Patch(facecolor=ENSEMBLE_COLOURS.get(e, "grey"), label=f"{e}: 25–75% (box), 5–95% (whisker)")
+                 for e in ensembles],
+               Line2D([], [], color="black", linewidth=1.3, label="median")]
+    bottom_legend(fig, handles=handles, ncol=len(handles))
+    ax.set_title(title or "Documented events against the simulated dates, prior vs posterior (runs where it happened)")
     return fig

@@ -85,7 +85,7 @@ def make_outcomes(layout: Layout, options: Options) -> list:
     outcomes = data.outcome_data(runs, exclude=_design_parameters(layout))
     names = list(dict.fromkeys(outcomes["outcome"]))
     pages = _pages(names, OUTCOMES_PER_PAGE)
-    title = "Outcome distributions over runs" + (" (baseline and counterfactual)" if layout.is_whatif else "")
+    title = "Outcome distributions over runs" + (f" ({' and '.join(layout.ensembles)})" if layout.is_paired else "")
     return [(name, draw.draw_outcomes(outcomes[outcomes["outcome"].isin(page)], page,
                                       title + (f", {i + 1} of {len(pages)}" if len(pages) > 1 else "")))
             for i, (name, page) in enumerate(_paged("outcomes", pages))]
@@ -129,6 +129,37 @@ def make_morris(layout: Layout, options: Options) -> list:
     return [(name, draw.draw_morris(morris[morris["output"].isin(page)], page)) for name, page in _paged("morris", pages)]
 
 
+def make_marginals(layout: Layout, options: Options) -> list:
+    priors, posterior = layout.read_root("priors.csv"), layout.read_root("posterior.csv")
+    hist = data.marginal_data(posterior, priors)
+    return [("marginals", draw.draw_marginals(hist, data.prior_curves(priors, posterior), data.prior_table(priors),
+                                              data.pile_up_data(posterior, priors)))]
+
+
+def make_pairs(layout: Layout, options: Options) -> list:
+    priors, posterior = layout.read_root("priors.csv"), layout.read_root("posterior.csv")
+    return [("pairs", draw.draw_pairs(data.pairs_data(posterior, priors), data.pairs_limits(posterior, priors),
+                                      data.marginal_data(posterior, priors)))]
+
+
+def make_generations(layout: Layout, options: Options) -> list:
+    return [("generations", draw.draw_generations(data.generations_data(layout.read_root("generations.csv"))))]
+
+
+def make_fidelity(layout: Layout, options: Options) -> list:
+    title = "Documented targets: hit rate with 95% interval, prior-predictive vs posterior-predictive (fidelity.csv)"
+    return [("fidelity", draw.draw_targets(data.fidelity_data(layout.read_root("fidelity.csv")), title, guide=0.5))]
+
+
+def make_together(layout: Layout, options: Options) -> list:
+    together = layout.read_root("together.csv")
+    return [("together", draw.draw_together(data.together_data(together), data.all_but_three(together)))]
+
+
+def make_timeline(layout: Layout, options: Options) -> list:
+    return [("timeline", draw.draw_timeline(data.dates_data(layout.read_root("dates.csv"))))]
+
+
 def data_files(directory: pathlib.Path, name: str, required: bool = True):
     """One CSV file of an ensemble directory; None if optional and absent."""
     path = directory / name
@@ -146,6 +177,17 @@ KINDS = (
     Kind("map", "nodes and roads coloured by control on chosen dates", make_map,
          needs=("control.csv", "nodes.csv", "factions.csv")),
     Kind("morris", "Morris mu* against sigma per output", make_morris, needs_root=("morris.csv",)),
+    Kind("marginals", "posterior marginals against their priors, pile-ups at a prior's edge flagged", make_marginals,
+         needs_root=("priors.csv", "posterior.csv")),
+    Kind("pairs", "posterior pairs plot: weighted scatter of each pair, marginals on the diagonal", make_pairs,
+         needs_root=("priors.csv", "posterior.csv")),
+    Kind("generations", "tolerance, acceptance rate and ESS by generation", make_generations,
+         needs_root=("generations.csv",)),
+    Kind("fidelity", "hit rates with intervals, prior vs posterior", make_fidelity, needs_root=("fidelity.csv",)),
+    Kind("together", "share of runs hitting k targets together, prior vs posterior", make_together,
+         needs_root=("together.csv",)),
+    Kind("timeline", "documented windows against the simulated dates, prior vs posterior", make_timeline,
+         needs_root=("dates.csv",)),
 )
 KIND_NAMES = tuple(k.name for k in KINDS)
 

@@ -1,19 +1,24 @@
-"""Where an ensemble's, a what-if's or a sensitivity analysis's CSV files are, and reading them."""
+"""Where an ensemble's, a what-if's, a sensitivity analysis's, a calibration's or a fidelity
+check's CSV files are, and reading them."""
 import dataclasses
 import pathlib
 
 import pandas as pd
 
 WHATIF_ENSEMBLES = ("baseline", "counterfactual")
+FIDELITY_ENSEMBLES = ("prior", "posterior")
+PAIRED = (WHATIF_ENSEMBLES, FIDELITY_ENSEMBLES)  # directories of two ensembles, as sub-directories
 
 
 @dataclasses.dataclass(frozen=True)
 class Layout:
     """A results directory: `root`, and its ensembles by label.
 
-    A what-if directory has two ensembles, `baseline` and `counterfactual` (its sub-directories);
-    any other directory is one ensemble labelled "" (an ensemble's or a sensitivity analysis's
-    runs.csv). Files of the whole experiment (whatif.csv, morris.csv, design.csv) are in `root`.
+    A what-if directory has two ensembles, `baseline` and `counterfactual` (its sub-directories),
+    and a fidelity directory two, `prior` and `posterior`; any other directory is one ensemble
+    labelled "" (an ensemble's or a sensitivity analysis's runs.csv; a calibration directory has
+    none of an ensemble's files). Files of the whole experiment (whatif.csv, morris.csv,
+    design.csv, fidelity.csv, priors.csv, …) are in `root`.
     """
     root: pathlib.Path
     ensembles: dict
@@ -21,6 +26,11 @@ class Layout:
     @property
     def is_whatif(self) -> bool:
         return set(self.ensembles) == set(WHATIF_ENSEMBLES)
+
+    @property
+    def is_paired(self) -> bool:
+        """Two ensembles (a what-if's or a fidelity check's) drawn together."""
+        return len(self.ensembles) > 1
 
     def has(self, name: str) -> bool:
         """Whether every ensemble has the file `name`."""
@@ -44,8 +54,9 @@ class Layout:
 
 def layout(root: pathlib.Path) -> Layout:
     root = pathlib.Path(root)
-    if all((root / e).is_dir() for e in WHATIF_ENSEMBLES):
-        return Layout(root, {e: root / e for e in WHATIF_ENSEMBLES})
+    for labels in PAIRED:
+        if all((root / e).is_dir() for e in labels):
+            return Layout(root, {e: root / e for e in labels})
     return Layout(root, {"": root})
 
 

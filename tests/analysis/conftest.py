@@ -214,3 +214,136 @@ def sensitivity_dir(tmp_path) -> pathlib.Path:
     write(runs, root / "runs.csv")
     write(morris_table(), root / "morris.csv")
     return root
+
+
+# --- A calibration and a fidelity check (docs/outputs.md, "What a calibration writes" and "What
+# a fidelity check writes") ---------------------------------------------------------------------
+
+INF = math.inf
+# One prior of each distribution the engine knows, as priors.csv spells them.
+PRIORS = pd.DataFrame([
+    {"parameter": "combat.attrition_rate", "dist": "uniform", "a": 0.0, "b": 0.2, "low": 0.0, "high": 0.2},
+    {"parameter": "strategy.attack_ratio", "dist": "normal", "a": 1.5, "b": 0.3, "low": -INF, "high": INF},
+    {"parameter": "fighters.pay_weight", "dist": "lognormal", "a": 1.0, "b": 0.5, "low": 0.0, "high": INF},
+    {"parameter": "grievance.weight", "dist": "beta", "a": 2.0, "b": 5.0, "low": 0.0, "high": 1.0},
+])
+VALUES = {"combat.attrition_rate": 0.05, "strategy.attack_ratio": 1.4, "fighters.pay_weight": 1.1,
+          "grievance.weight": 0.3}
+
+
+def prior_frozen(row):
+    from scipy import stats
+    return {"uniform": lambda: stats.uniform(row["a"], row["b"] - row["a"]),
+            "normal": lambda: stats.norm(row["a"], row["b"]),
+            "lognormal": lambda: stats.lognorm(row["b"], scale=row["a"]),
+            "beta": lambda: stats.beta(row["a"], row["b"])}[row["dist"]]()
+
+
+def priors_table() -> pd.DataFrame:
+    p = PRIORS.copy()
+    for q in (0.05, 0.5, 0.95):
+        p[f"q{round(q * 100):02d}"] = [prior_frozen(r).ppf(q) for _, r in p.iterrows()]
+    p["value"] = p["parameter"].map(VALUES)
+    return p
+
+
+def population_table(g: int, n: int = 40) -> pd.DataFrame:
+    """Generation g's particles: the prior sample at 0, then narrowing; the attrition rate drifts
+    towards its upper bound (so its posterior piles up there)."""
+    rng = np.random.default_rng(100 + g)
+    cols = {}
+    for _, r in priors_table().iterrows():
+        draws = prior_frozen(r).rvs(size=n, random_state=rng)
+        cols[r["parameter"]] = draws if g == 0 else r["q50"] + (draws - r["q50"]) / (1 + g)
+    cols["combat.attrition_rate"] = np.clip(0.2 - rng.random(n) * 0.2 / (1 + 3 * g), 0, 0.2)
+    weight = np.full(n, 1.0 / n) if g == 0 else rng.random(n) + 0.5
+    return pd.DataFrame({**cols, "weight": weight / weight.sum(), "distance": rng.random(n) / (1 + g)})
+
+
+def write_calibration(root: pathlib.Path, generations: int = 3) -> pathlib.Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "manifest.json").write_text('{"command": "calibrate"}\n')
+    write(priors_table(), root / "priors.csv")
+    rows = []
+    for g in range(generations):
+        pop = population_table(g)
+        write(pop, root / f"population_{g}.csv")
+        proposals = 40 * (1 + 2 * g)
+        rows.append({"generation": g, "tolerance": INF if g == 0 else 0.8 / g, "proposals": proposals,
+                     "runs": proposals, "accepted": 40, "acceptance_rate": 40 / proposals,
+                     "ess": 1 / (pop["weight"] ** 2).sum()})
+    write(pd.DataFrame(rows), root / "generations.csv")
+    write(population_table(generations - 1), root / "posterior.csv")
+    return root
+
+
+FIDELITY_TARGETS = [f"T{i}" for i in range(1, 14)]
+
+
+def hit_matrix(seed: int, rates, runs: int = 200) -> np.ndarray:
+    return (np.random.default_rng(seed).random((runs, len(rates))) < np.asarray(rates)).astype(int)
+
+
+def fidelity_tables():
+    """fidelity.csv and together.csv from two synthetic hit matrices (runs × 13 targets)."""
+    prior = hit_matrix(1, np.linspace(0.1, 0.6, 13))
+    post = hit_matrix(2, np.linspace(0.5, 0.97, 13))
+    rows = []
+    for j, t in enumerate(FIDELITY_TARGETS):
+        row = {"target": t, "description": f"documented event {t}"}
+        for prefix, m in (("prior_", prior), ("", post)):
+            hits, n = int(m[:, j].sum()), len(m)
+            lo, hi = wilson(hits, n)
+            row.update({f"{prefix}hit_rate": hits / n, f"{prefix}ci_low": lo, f"{prefix}ci_high": hi,
+                        f"{prefix}median_miss": 0.0 if hits > n / 2 else 1.5})
+        rows.append(row)
+    fidelity = pd.DataFrame(rows)[["target", "description", "prior_hit_rate", "prior_ci_low", "prior_ci_high",
+                                   "prior_median_miss", "hit_rate", "ci_low", "ci_high", "median_miss"]]
+    together = pd.DataFrame({"hits": range(14)})
+    for name, m in (("prior", prior), ("posterior", post)):
+        counts = np.bincount(m.sum(axis=1), minlength=14) / len(m)
+        together[f"{name}_share"] = counts
+        together[f"{name}_at_least"] = counts[::-1].cumsum()[::-1]
+    return fidelity, together
+
+
+def dates_table() -> pd.DataFrame:
+    """dates.csv: dated clauses, one never produced by the prior, one by neither."""
+    def q(days, n):
+        if n == 0:
+            return {"n": 0, **{k: "NA" for k in ("q05", "q25", "q50", "q75", "q95")}}
+        d = [(pd.Timestamp("2012-01-17") + pd.Timedelta(days=x)).strftime("%Y-%m-%d") for x in days]
+        return {"n": n, **dict(zip(("q05", "q25", "q50", "q75", "q95"), d))}
+    rows = [
+        ("T1", "gao_falls", "2012-06-26", "2012-06-28", q([120, 150, 170, 190, 240], 150), q([155, 158, 161, 163, 170], 190)),
+        ("T10", "konna", "2013-01-10", "2013-01-11", q([300, 330, 350, 380, 420], 80), q([350, 355, 359, 362, 370], 170)),
+        ("T2", "ultimatum", "2012-04-01", "2012-04-06", q([], 0), q([60, 70, 76, 80, 90], 120)),
+        ("T7", "serval", "2013-01-11", "2013-01-11", q([], 0), q([], 0)),
+    ]
+    out = []
+    for target, clause, start, end, prior, post in rows:
+        row = {"target": target, "clause": clause, "window_start": start, "window_end": end}
+        row.update({f"prior_{k}": v for k, v in prior.items()})
+        row.update({f"posterior_{k}": v for k, v in post.items()})
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def write_fidelity(root: pathlib.Path) -> pathlib.Path:
+    write_ensemble(root / "prior", 0)
+    write_ensemble(root / "posterior", 1)
+    fidelity, together = fidelity_tables()
+    write(fidelity, root / "fidelity.csv")
+    write(together, root / "together.csv")
+    write(dates_table(), root / "dates.csv")
+    return root
+
+
+@pytest.fixture
+def calibration_dir(tmp_path) -> pathlib.Path:
+    return write_calibration(tmp_path / "calibration")
+
+
+@pytest.fixture
+def fidelity_dir(tmp_path) -> pathlib.Path:
+    return write_fidelity(tmp_path / "fidelity")
