@@ -23,7 +23,9 @@ void kill_standing(World& w, Index n, Index f, std::int64_t count, Index perpetr
   for (std::size_t k = here.size(); k-- > 0 && done < count;) {
     const std::uint32_t i = here[k];
     if (fi.faction[i] != f || fi.location[i] != n || fi.next[i] != kNone || fi.status[i] != Status::active) continue;
+    w.count_active(i, -1);
     fi.retire(i, Status::dead);
+    w.leaves_roster(n, f, i);
     ++done;
     if (perpetrator != kNone) w.violence_today.push_back({n, perpetrator, fi.group[i], 1, false});
   }

@@ -90,8 +90,10 @@ Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t kille
       i = pool[used++];
     }
     fi.target[i] = static_cast<std::int16_t>(kNone);
+    w.count_active(i, -1);
     if (k < killed) {
       fi.retire(i, Status::dead);
+      w.leaves_roster(n, f, i);
       ++t.killed;
       w.violence_today.push_back({n, perpetrator, fi.group[i], 1, false});
     } else {
@@ -355,6 +357,7 @@ void battle(World& w, Index n) {
       if (fi.faction[i] == d && fi.location[i] == n && fi.next[i] == kNone &&
           (fi.status[i] == Status::active || fi.status[i] == Status::wounded)) {
         if (fi.status[i] == Status::active) {
+          w.count_active(i, -1);
           --ns.garrison[w.nf(n, d)];
           --w.factions.active[static_cast<std::size_t>(d)];
         } else {
@@ -362,6 +365,7 @@ void battle(World& w, Index n) {
           --w.factions.wounded[static_cast<std::size_t>(d)];
         }
         fi.retire(i, Status::captured);
+        w.leaves_roster(n, d, i);
         ++captured;
       }
     ns.engagement_lost[w.nf(n, d)] += captured;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <utility>
 
 #include "core/exec/executor.hpp"
 #include "models/azawad/phases.hpp"
@@ -29,13 +30,14 @@ struct CountLayout {
 /// somewhere. Raw pointers: the stores into the counts cannot then make the compiler reload
 /// the arrays' addresses.
 void count_fighters(const World& w, const CountLayout& L, std::size_t b, std::size_t e, std::int64_t* c,
-                    std::uint32_t* r) {
+                    std::uint32_t* r, std::vector<std::uint32_t>& ordered, std::vector<std::uint32_t>& travelling) {
   const auto& fi = w.fighters;
   const std::int16_t* const faction = fi.faction.data();
   const std::int16_t* const location = fi.location.data();
   const std::int16_t* const next = fi.next.data();
   const std::int8_t* const group = fi.group.data();
   const Status* const status = fi.status.data();
+  const std::int16_t* const target = fi.target.data();
   std::int64_t* const active = c + L.active;
   std::int64_t* const by_group = c + L.by_group;
   std::int64_t* const armed = c + L.armed;
@@ -50,6 +52,8 @@ void count_fighters(const World& w, const CountLayout& L, std::size_t b, std::si
     const auto f = static_cast<std::size_t>(faction[i]);
     const auto loc = static_cast<std::size_t>(location[i]);
     const std::int16_t nx = next[i];
+    if (nx != kNone) travelling.push_back(static_cast<std::uint32_t>(i));
+    else if (target[i] != kNone) ordered.push_back(static_cast<std::uint32_t>(i));
     if (st == Status::active) {
       const auto g = static_cast<std::size_t>(group[i]);
       ++active[f];
@@ -84,6 +88,20 @@ void store_counts(World& w, const CountLayout& L, const std::vector<std::int64_t
       w.ethnic_mix[f * L.G + g] = static_cast<double>(counts[L.by_group + f * L.G + g]) / n;
   }
   w.armed.assign(at(L.armed), at(L.armed + L.N * L.G));
+  w.armed_now = w.armed;
+  w.active_by_group.assign(at(L.by_group), at(L.by_group + L.F * L.G));
+}
+
+/// The ethnic mix and `armed` from the counts the phases keep (as store_counts computes them).
+void snapshot_mix(World& w) {
+  const auto F = static_cast<std::size_t>(w.F), G = static_cast<std::size_t>(w.G);
+  w.ethnic_mix.assign(F * G, 0.0);
+  for (std::size_t f = 0; f < F; ++f) {
+    const auto n = static_cast<double>(w.factions.active[f]);
+    for (std::size_t g = 0; g < G && n > 0; ++g)
+      w.ethnic_mix[f * G + g] = static_cast<double>(w.active_by_group[f * G + g]) / n;
+  }
+  w.armed = w.armed_now;
 }
 
 /// Second half of a sweep: roster offsets from the per-chunk bucket counts, then a parallel
@@ -131,13 +149,22 @@ void sweep(World& w, const exec::Executor& ex, const std::function<void(std::siz
   const std::size_t buckets = L.N * L.F;
   std::vector<std::int64_t> counts(chunks * L.width, 0);
   std::vector<std::uint32_t> bucket_counts(chunks * buckets, 0);
+  std::vector<std::vector<std::uint32_t>> ordered(chunks), travelling(chunks);
   ex.for_chunks(n, kGrain, [&](std::size_t b, std::size_t e) {
     if (update) update(b, e);
     const std::size_t c = b / kGrain;
     std::int64_t* cc = counts.data() + c * L.width;
     std::uint32_t* rc = bucket_counts.data() + c * buckets;
-    count_fighters(w, L, b, e, cc, rc);
+    count_fighters(w, L, b, e, cc, rc, ordered[c], travelling[c]);
   });
+  w.ordered.clear();
+  for (const auto& part : ordered) w.ordered.insert(w.ordered.end(), part.begin(), part.end());
+  w.arrivals.clear();
+  for (const auto& part : travelling)
+    for (const std::uint32_t i : part) w.sets_off(i);
+  w.roster_remove.clear();
+  w.roster_add.clear();
+  w.roster_kept = true;
   // Integer sums: exact, and taken in chunk order anyway.
   std::vector<std::int64_t> total(L.width, 0);
   for (std::size_t c = 0; c < chunks; ++c)
@@ -149,6 +176,100 @@ void sweep(World& w, const exec::Executor& ex, const std::function<void(std::siz
 void tally(World& w, const exec::Executor& ex) { sweep(w, ex, nullptr); }
 
 void build_roster(World& w, const exec::Executor& ex) { sweep(w, ex, nullptr); }
+
+bool compaction_due(const World& w) noexcept {
+  return w.fighters.retired * 16 > w.fighters.live || !w.roster_kept;
+}
+
+void refresh_roster(World& w, const exec::Executor& ex) {
+  const std::size_t buckets = static_cast<std::size_t>(w.N) * static_cast<std::size_t>(w.F);
+  if (compaction_due(w)) {
+    build_roster(w, ex);
+    return;
+  }
+  const auto& fi = w.fighters;
+  const auto F = static_cast<std::size_t>(w.F);
+  const Status* const status = fi.status.data();
+  const std::int16_t* const faction = fi.faction.data();
+  const std::int16_t* const location = fi.location.data();
+  const std::int16_t* const next = fi.next.data();
+  const std::size_t n = fi.live;
+  auto stands = [&](std::uint32_t i, std::size_t bucket) {
+    return next[i] == kNone && Fighters::living(status[i]) &&
+           static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i]) == bucket;
+  };
+  if (w.roster_add.empty() && w.roster_remove.empty()) {
+    snapshot_mix(w);
+    return;
+  }
+  // Linear time in the changes and the roster: no sort over all of them.
+  if (w.mark.size() < n) w.mark.resize(n, 0);
+  std::uint8_t* const mark = w.mark.data();
+  std::vector<std::uint32_t> adds(buckets + 1, 0);  // newcomers per bucket, then offsets
+  std::vector<char> touched(buckets, 0);
+  // Leavers no longer standing in their bucket: marked (bit 1).
+  for (const std::uint64_t r : w.roster_remove) {
+    const auto i = static_cast<std::uint32_t>(r);
+    const auto k = static_cast<std::size_t>(r >> 32);
+    if (stands(i, k)) continue;
+    mark[i] |= 1;
+    touched[k] = 1;
+  }
+  // Newcomers standing somewhere now, once each (bit 2), grouped by bucket.
+  std::vector<std::uint32_t> fresh;
+  fresh.reserve(w.roster_add.size());
+  for (const std::uint32_t i : w.roster_add) {
+    if (next[i] != kNone || !Fighters::living(status[i]) || (mark[i] & 2)) continue;
+    mark[i] |= 2;
+    fresh.push_back(i);
+    const std::size_t k = static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i]);
+    ++adds[k];
+    touched[k] = 1;
+  }
+  std::uint32_t total = 0;
+  for (std::size_t k = 0; k <= buckets; ++k) total += std::exchange(adds[k], total);
+  std::vector<std::uint32_t> grouped(fresh.size());
+  {
+    std::vector<std::uint32_t> at(adds.begin(), adds.end() - 1);
+    for (const std::uint32_t i : fresh)
+      grouped[at[static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i])]++] = i;
+  }
+  for (const std::uint32_t i : fresh) mark[i] &= static_cast<std::uint8_t>(~2u);
+  std::vector<std::uint32_t> roster(w.roster.size() + fresh.size());
+  std::vector<std::size_t> start(buckets + 1, 0);
+  const std::uint32_t* const old = w.roster.data();
+  std::uint32_t* out = roster.data();
+  for (std::size_t k = 0; k < buckets; ++k) {
+    start[k] = static_cast<std::size_t>(out - roster.data());
+    const std::uint32_t* j = old + w.roster_start[k];
+    const std::uint32_t* const e = old + w.roster_start[k + 1];
+    if (!touched[k]) {
+      out = std::copy(j, e, out);
+      continue;
+    }
+    const std::uint32_t* ab = grouped.data() + adds[k];
+    const std::uint32_t* const ae = grouped.data() + adds[k + 1];
+    std::sort(grouped.begin() + adds[k], grouped.begin() + adds[k + 1]);
+    // Merge by index: the old entries less the leavers, and the newcomers not already there.
+    while (j < e) {
+      const std::uint32_t i = *j;
+      while (ab != ae && *ab < i) *out++ = *ab++;
+      if (ab != ae && *ab == i) ++ab;
+      *out = i;
+      out += !(mark[i] & 1) || stands(i, k);
+      ++j;
+    }
+    out = std::copy(ab, ae, out);
+  }
+  start[buckets] = static_cast<std::size_t>(out - roster.data());
+  roster.resize(start[buckets]);
+  w.roster = std::move(roster);
+  w.roster_start = std::move(start);
+  for (const std::uint64_t r : w.roster_remove) mark[static_cast<std::uint32_t>(r)] = 0;
+  w.roster_add.clear();
+  w.roster_remove.clear();
+  snapshot_mix(w);
+}
 
 double defence_multiplier(const World& w, Index node) noexcept {
   const auto& n = w.spec->nodes[static_cast<std::size_t>(node)];
@@ -204,6 +325,7 @@ std::int64_t order_fighters(World& w, Index faction, Index from, Index target, s
         fi.next[i] != kNone || fi.target[i] != kNone)
       continue;
     fi.target[i] = static_cast<std::int16_t>(target);
+    w.gives_order(i);
     ++ordered;
   }
   return ordered;
@@ -220,6 +342,8 @@ void depart_now(World& w, Index faction, Index from, Index target) {
     fi.target[i] = static_cast<std::int16_t>(target);
     fi.next[i] = static_cast<std::int16_t>(hop);
     fi.arrive_day[i] = w.day + days;
+    w.sets_off(i);
+    w.leaves_roster(from, faction, i);
     if (fi.status[i] == Status::active) {
       --w.nodes.garrison[w.nf(from, faction)];
       ++w.nodes.inbound[w.nf(hop, faction)];

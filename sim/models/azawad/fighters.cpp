@@ -110,7 +110,10 @@ std::vector<std::uint32_t> recover_and_tick(World& w, const exec::Executor& ex, 
   const auto& p = w.params.fighters;
   const Day today = w.day;
   const auto F = static_cast<std::size_t>(w.F), NF = static_cast<std::size_t>(w.N) * F;
-  const std::size_t width = 3 * NF;  // standing here, travelling to here, wounded by location
+  const auto G = static_cast<std::size_t>(w.G), FG = F * G, NG = static_cast<std::size_t>(w.N) * G;
+  // Standing here, travelling to here, wounded by location; active by faction and group, by
+  // location and group.
+  const std::size_t width = 3 * NF + FG + NG;
   const std::size_t n = fi.live;
   const std::size_t chunks = (n + kGrain - 1) / kGrain;
   std::vector<std::int64_t> delta(chunks * width, 0);
@@ -124,6 +127,7 @@ std::vector<std::uint32_t> recover_and_tick(World& w, const exec::Executor& ex, 
     const std::int16_t* const faction = fi.faction.data();
     const std::int16_t* const location = fi.location.data();
     const std::int16_t* const next = fi.next.data();
+    const std::int8_t* const group = fi.group.data();
     const float* const wage = fi.reservation_wage.data();
     const std::uint64_t* const key = fi.key.data();
     float* const clock = fi.clock.data();
@@ -136,6 +140,9 @@ std::vector<std::uint32_t> recover_and_tick(World& w, const exec::Executor& ex, 
         if (next[i] == kNone) ++d[static_cast<std::size_t>(location[i]) * F + f];
         else ++d[NF + static_cast<std::size_t>(next[i]) * F + f];
         ++d[2 * NF + static_cast<std::size_t>(location[i]) * F + f];
+        const auto g = static_cast<std::size_t>(group[i]);
+        ++d[3 * NF + f * G + g];
+        ++d[3 * NF + FG + static_cast<std::size_t>(location[i]) * G + g];
       }
       if (st != Status::active || next[i] != kNone) continue;
       const PayTerms& t = pay[static_cast<std::size_t>(faction[i])];
@@ -165,6 +172,8 @@ std::vector<std::uint32_t> recover_and_tick(World& w, const exec::Executor& ex, 
     w.factions.active[k % F] += total[2 * NF + k];
     w.factions.wounded[k % F] -= total[2 * NF + k];
   }
+  for (std::size_t k = 0; k < FG; ++k) w.active_by_group[k] += total[3 * NF + k];
+  for (std::size_t k = 0; k < NG; ++k) w.armed_now[k] += total[3 * NF + FG + k];
   std::vector<std::uint32_t> all;
   for (const auto& part : fired) all.insert(all.end(), part.begin(), part.end());
   return all;
@@ -273,12 +282,15 @@ void decide(World& w, const exec::Executor& ex) {
     const Index n = fi.location[i];
     --w.nodes.garrison[w.nf(n, c.from)];
     --w.factions.active[static_cast<std::size_t>(c.from)];
+    w.count_active(i, -1);
+    w.leaves_roster(n, c.from, i);
     if (c.to == kNone) {
       fi.retire(i, Status::deserted);
       ++w.nodes.population[w.ng(fi.home[i], fi.group[i])];  // he goes home, a civilian again
       continue;
     }
     fi.faction[i] = static_cast<std::int16_t>(c.to);
+    w.count_active(i, +1);
     fi.loyalty[i] = 0.5f;
     if (fi.defected_to[i] == kNone) {
       fi.defected_to[i] = static_cast<std::int16_t>(c.to);
@@ -287,6 +299,7 @@ void decide(World& w, const exec::Executor& ex) {
     ++w.factions.active[static_cast<std::size_t>(c.to)];
     if (c.node == n) {
       ++w.nodes.garrison[w.nf(n, c.to)];
+      w.joins_roster(i);
     } else {
       // He leaves at once to join them: a defector never stands a night in his old town under
       // his new colours (which would make the town contested and draw him into its battle).
@@ -295,6 +308,7 @@ void decide(World& w, const exec::Executor& ex) {
       fi.next[i] = static_cast<std::int16_t>(hop);
       fi.arrive_day[i] = w.day + edge_days(w, n, hop);
       ++w.nodes.inbound[w.nf(hop, c.to)];
+      w.sets_off(i);
     }
     auto& m = moved[{n, c.from, c.to}];
     ++m[0];
@@ -349,6 +363,8 @@ void recruit(World& w) {
           w.fighters.loyalty[i] = static_cast<float>(rng::beta(fs, 1 + 4 * morale, 1 + 4 * (1 - morale)));
           w.fighters.ideology[i] = static_cast<float>(std::clamp(rng::normal(fs, spec.factions[fi].sharia, 0.15), 0.0, 1.0));
           w.fighters.reservation_wage[i] = static_cast<float>(rng::lognormal(fs, p.reservation_wage, kWageSpread));
+          w.count_active(i, +1);
+          w.joins_roster(i);
         }
         w.nodes.garrison[w.nf(n, f)] += count;
         w.factions.active[fi] += count;

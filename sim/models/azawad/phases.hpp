@@ -14,8 +14,10 @@ class Executor;
 namespace azsim::azawad {
 
 /// @brief Recounts garrisons, inbound columns and faction totals from the fighters, and
-/// rebuilds the roster. The phases keep these counts up to date as they change fighters; a
-/// full recount is done by sweep() after movement, and by tests to check the bookkeeping.
+/// rebuilds the roster. The phases keep these counts up to date as they change fighters, and
+/// note the changes the roster needs (World::leaves_roster, joins_roster, gives_order,
+/// sets_off); a full recount is done only when the retired are compacted (movement), and by
+/// tests to check the bookkeeping.
 void tally(World& w, const exec::Executor& ex);
 /// @brief One parallel pass over the fighters: applies `update(begin, end)` to each chunk,
 /// recounts, and rebuilds the roster (a counting sort whose buckets list fighters by index
@@ -23,6 +25,13 @@ void tally(World& w, const exec::Executor& ex);
 void sweep(World& w, const exec::Executor& ex, const std::function<void(std::size_t, std::size_t)>& update);
 /// @brief Recounts and rebuilds the roster without changing any fighter.
 void build_roster(World& w, const exec::Executor& ex);
+/// @brief Brings the roster, the ethnic mix and `armed` up to date from the counts the phases
+/// keep and the changes they noted (World::roster_dirty, roster_add): the same result as
+/// build_roster(), without walking every fighter. When the retired are due to be compacted
+/// (or there is no roster yet), it is build_roster().
+void refresh_roster(World& w, const exec::Executor& ex);
+/// @brief True when the next roster update compacts the fighters (and so rebuilds in full).
+[[nodiscard]] bool compaction_due(const World& w) noexcept;
 
 bool apply_shocks(World& w);  ///< 1. interventions arrive (true if any did today); mediation
 void run_economy(World& w);                             ///< 2. income, payroll, pay

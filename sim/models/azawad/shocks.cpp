@@ -45,6 +45,11 @@ bool apply_shocks(World& w) {
       w.fighters.ideology[i] = static_cast<float>(spec.factions[f].sharia);
       w.fighters.reservation_wage[i] = 0.0f;
       ++w.factions.recruited[f];
+      // Counted at once; the roster takes them in at its refresh (step()).
+      ++w.nodes.garrison[w.nf(s.entry_node, s.faction)];
+      ++w.factions.active[f];
+      w.count_active(i, +1);
+      w.joins_roster(i);
       arrivals = true;
     }
   }

@@ -12,7 +12,7 @@ void step(World& w, const exec::Executor& ex) {
   std::fill(w.today_wounded.begin(), w.today_wounded.end(), 0);
   std::fill(w.today_civilians.begin(), w.today_civilians.end(), 0);
   if (apply_shocks(w))        // 1. outside forces arrive over their build-up; mediation
-    build_roster(w, ex);      //    (new fighters: recount and rebuild the roster)
+    refresh_roster(w, ex);    //    (new fighters: into the roster)
   run_economy(w);             // 2. income, payroll, pay offered; the broke cut pay
   update_relations(w);        // 3. ideological drift, shared enemies, incidents, siding
   plan_strategy(w);           // 4. attack, reinforce, withdraw; outside forces' objectives

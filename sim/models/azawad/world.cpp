@@ -221,6 +221,9 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   w.excitation = Eigen::MatrixXd::Zero(w.G, w.G);
   w.recent_defections.assign(N * F, 0.0);
   w.ethnic_mix.assign(F * G, 0.0);
+  w.active_by_group.assign(F * G, 0);
+  w.armed_now.assign(N * G, 0);
+  w.armed.assign(N * G, 0);
   // Support: entries in order, later ones override earlier ones for the same community.
   w.support.assign(N * G * F, 0.0);
   for (const auto& sp : spec.support) {

@@ -219,6 +219,23 @@ struct World {
   /// changes it during the day.
   std::vector<std::uint32_t> roster;
   std::vector<std::size_t> roster_start;
+  /// Between two full rebuilds (build_roster(), after each compaction) the roster is kept
+  /// incrementally by refresh_roster(), from the changes the phases note: who may have left a
+  /// bucket ((node x F + faction) << 32 | fighter), who may have come to stand somewhere.
+  /// Movement visits only the fighters with an order not yet under way or waiting (`ordered`)
+  /// and those due to arrive today (`arrivals`, by day). Each list may hold stale or repeated
+  /// entries: the refresh and movement re-check every one against the fighter's state.
+  bool roster_kept = false;  ///< the lists below are complete since the last full rebuild
+  std::vector<std::uint64_t> roster_remove;
+  std::vector<std::uint32_t> roster_add;
+  std::vector<std::uint32_t> ordered;
+  std::vector<std::vector<std::uint32_t>> arrivals;
+  std::vector<std::uint8_t> mark;  ///< scratch flags per fighter entry, all 0 between uses
+  /// Kept up to date by every phase that changes a fighter: active fighters by faction and
+  /// group (F x G), and by location and group (N x G). The ethnic mix and `armed` below are
+  /// snapshots of them taken where the roster is refreshed (after movement).
+  std::vector<std::int64_t> active_by_group;
+  std::vector<std::int64_t> armed_now;
 
   std::vector<Event> events;
   std::int64_t next_engagement = 0;
@@ -266,6 +283,28 @@ struct World {
   [[nodiscard]] std::span<const std::uint32_t> standing_at(int n, int f) const noexcept {
     const std::size_t k = nf(n, f);
     return {roster.data() + roster_start[k], roster_start[k + 1] - roster_start[k]};
+  }
+  /// @brief Fighter i, standing at n with faction f, leaves that roster bucket (retired, on
+  /// his way, or gone over to another faction).
+  void leaves_roster(int n, int f, std::size_t i) {
+    roster_remove.push_back((static_cast<std::uint64_t>(nf(n, f)) << 32) | static_cast<std::uint64_t>(i));
+  }
+  /// @brief Fighter i may now stand somewhere he did not (new, arrived, or changed sides).
+  void joins_roster(std::size_t i) { roster_add.push_back(static_cast<std::uint32_t>(i)); }
+  /// @brief Fighter i has been given an order (target) that movement has to act on.
+  void gives_order(std::size_t i) { ordered.push_back(static_cast<std::uint32_t>(i)); }
+  /// @brief Fighter i has set off (next, arrive_day set): movement sees him on arrival.
+  void sets_off(std::size_t i) {
+    const auto d = static_cast<std::size_t>(fighters.arrive_day[i]);
+    if (arrivals.size() <= d) arrivals.resize(d + 1);
+    arrivals[d].push_back(static_cast<std::uint32_t>(i));
+  }
+  /// @brief Active fighter i stops (delta -1) or starts (+1) counting among the active
+  /// fighters by group: his faction's and his location's.
+  void count_active(std::size_t i, std::int64_t delta) noexcept {
+    const auto g = static_cast<std::size_t>(fighters.group[i]);
+    active_by_group[static_cast<std::size_t>(fighters.faction[i]) * static_cast<std::size_t>(G) + g] += delta;
+    armed_now[static_cast<std::size_t>(fighters.location[i]) * static_cast<std::size_t>(G) + g] += delta;
   }
   /// @brief Total residents of a node now.
   [[nodiscard]] std::int64_t population(int n) const noexcept;

@@ -438,3 +438,60 @@ TEST_CASE("the arrivals check counts an intervention's build-up exactly", "[engi
   CHECK(expected_arrivals(spec, helpers, 191) == 1000);
   CHECK(expected_arrivals(spec, helpers, 300) == 1000);
 }
+
+namespace {
+/// Runs a scenario's days phase by phase as step() does and, after every movement phase
+/// (where the roster, the ethnic mix and `armed` are refreshed from the changes the phases
+/// noted, not rebuilt), compares them and every count with a full recount of a copy. Returns
+/// the number of days on which something differed.
+int incremental_mismatches(const ScenarioSpec& spec, std::uint64_t seed, Day days) {
+  const exec::Executor ex(1);
+  World w = build_world(spec, spec.parameters, rng::RunKey{seed, 0});
+  build_roster(w, ex);
+  update_control(w);
+  int bad = 0;
+  for (Day d = 0; d < days; ++d) {
+    std::fill(w.today_killed.begin(), w.today_killed.end(), 0);
+    std::fill(w.today_wounded.begin(), w.today_wounded.end(), 0);
+    std::fill(w.today_civilians.begin(), w.today_civilians.end(), 0);
+    if (apply_shocks(w)) refresh_roster(w, ex);
+    run_economy(w);
+    update_relations(w);
+    plan_strategy(w);
+    move_fighters(w, ex);
+    World full = w;
+    REQUIRE_FALSE(compaction_due(full));  // the recount below keeps every index
+    build_roster(full, ex);
+    const bool same = full.roster == w.roster && full.roster_start == w.roster_start &&
+                      full.nodes.garrison == w.nodes.garrison && full.nodes.inbound == w.nodes.inbound &&
+                      full.nodes.wounded == w.nodes.wounded && full.factions.active == w.factions.active &&
+                      full.factions.wounded == w.factions.wounded && full.ethnic_mix == w.ethnic_mix &&
+                      full.armed == w.armed && full.active_by_group == w.active_by_group &&
+                      full.armed_now == w.armed_now;
+    if (!same) ++bad;
+    fight(w, ex);
+    strike_from_refuges(w);
+    update_control(w);
+    update_civilians(w);
+    fighters_decide(w, ex);
+    negotiate(w);
+    update_control(w);
+    record_day(w);
+    ++w.day;
+  }
+  return bad;
+}
+}  // namespace
+
+TEST_CASE("the roster and counts kept from the day's changes equal a full recount", "[engine][invariants]") {
+  const auto historical = test::load_azawad("scenarios/azawad-2012-2014.yaml");
+  for (std::uint64_t seed : {1u, 5u}) {
+    INFO("historical, seed " << seed);
+    CHECK(incremental_mismatches(historical->spec(), seed, historical->spec().days) == 0);
+  }
+  const auto minimal = test::load_azawad("tests/data/good/minimal.yaml", {"parameters.fighters.recruitment_rate.value=0.0005"});
+  for (std::uint64_t seed : {1u, 2u}) {
+    INFO("minimal, seed " << seed);
+    CHECK(incremental_mismatches(minimal->spec(), seed, minimal->spec().days) == 0);
+  }
+}
