@@ -23,6 +23,7 @@
 #include "core/run/progress.hpp"
 #include "core/run/rows.hpp"
 #include "core/run/sensitivity.hpp"
+#include "core/scenario/posterior.hpp"
 #include "core/stats/histogram.hpp"
 #include "core/stats/special.hpp"
 
@@ -52,6 +53,15 @@ class ToyScenario final : public azsim::LoadedScenario {
   [[nodiscard]] const azsim::Document& document() const noexcept override { return document_; }
   [[nodiscard]] const azsim::ParameterSet& parameters() const noexcept override { return parameters_; }
   [[nodiscard]] std::string name() const override { return "toy"; }
+  /// Makes it a calibrated scenario: every run takes rate `rate` from a one-particle posterior.
+  void set_posterior(double rate) {
+    auto p = std::make_shared<azsim::Posterior>();
+    p->parameters = {"toy.rate"};
+    p->particles = {{rate}};
+    p->weights = {1};
+    p->cumulative = {1};
+    document_.posterior = p;
+  }
   [[nodiscard]] std::vector<azsim::SummaryItem> summary() const override { return {}; }
   [[nodiscard]] std::vector<azsim::TargetMark> target_marks() const override {
     return {{"T1", "x_positive", "a", "2000-01-02", "2000-01-05"}};
@@ -374,6 +384,19 @@ TEST_CASE("what-if: common random numbers pair the runs, and the interval covers
   CHECK(std::stod(rows[2][16]) > 0.9);
   CHECK(rows[4][1] == "target");
   CHECK(std::stod(rows[4][13]) == 0);  // the sign of x, and so T1, never changes
+}
+
+TEST_CASE("what-if on a calibrated base: the counterfactual of its scenario takes its posterior", "[ensemble][whatif]") {
+  ToyScenario calibrated({"calibrated.yaml", "base.yaml"});
+  calibrated.set_posterior(2);
+  const ToyScenario same({"cf.yaml", "base.yaml"});  // a counterfactual of base.yaml changing nothing
+  TempDir dir;
+  (void)azsim::run_whatif(calibrated, same, options(60, 2), dir.path() / "w", nullptr);
+  const auto rows = csv_rows(dir.path() / "w" / "whatif.csv");
+  CHECK(rows[2][0] == "count");
+  CHECK(std::stod(rows[2][3]) > 15);  // Poisson(10 x rate 2), not rate 1: the posterior's value
+  for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][13] == "0");  // same particle, same keys
+  CHECK(slurp(dir.path() / "w" / "counterfactual" / "manifest.json").find("posterior of calibrated.yaml") != std::string::npos);
 }
 
 TEST_CASE("what-if refuses a counterfactual that is not based on the base", "[ensemble][whatif]") {

@@ -12,6 +12,7 @@
 #include "core/io/csv.hpp"
 #include "core/run/batch.hpp"
 #include "core/run/manifest.hpp"
+#include "core/scenario/posterior.hpp"
 #include "core/sha256.hpp"
 #include "core/stats/special.hpp"
 #include "core/text.hpp"
@@ -166,7 +167,12 @@ EnsembleOutcome run_ensemble(const LoadedScenario& scenario, const EnsembleOptio
 EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& cf, const EnsembleOptions& o,
                            const fs::path& dir, std::ostream* table) {
   const std::string base_path = base.document().chain.front().path;
-  if (!chain_contains(cf.document(), base_path))
+  // A calibrated base is its scenario plus a posterior: a counterfactual of that scenario
+  // (with no posterior of its own) is run with the base's posterior, particle i for run i.
+  const auto& post = base.document().posterior;
+  const bool lend_posterior = !chain_contains(cf.document(), base_path) && post && !cf.document().posterior &&
+                              base.document().chain.size() > 1 && chain_contains(cf.document(), base.document().chain[1].path);
+  if (!lend_posterior && !chain_contains(cf.document(), base_path))
     throw UsageError("the counterfactual " + cf.document().chain.front().path + " does not derive from " + base_path +
                      " (its base: chain is " + [&] {
                        std::string s;
@@ -184,6 +190,20 @@ EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& cf,
   EnsembleOutcome done = ensemble_part(base, half, dir / "baseline");
   done.total = 2 * o.runs;
   if (done.interrupted) return done;
+  if (lend_posterior) {
+    half.variant = "posterior of " + base_path + " (sha256 " + post->sha256 + ")";
+    half.parameters_for = [&](std::uint64_t run) {
+      std::vector<double> v;
+      for (const auto& p : cf.parameters().items()) v.push_back(p.value);
+      const auto& particle = post->particles[post->pick(o.seed, run)];
+      for (std::size_t c = 0; c < post->parameters.size(); ++c) {
+        const auto i = cf.parameters().index_of(post->parameters[c]);
+        if (!i) throw UsageError("the counterfactual has no parameter " + post->parameters[c] + " of the base's posterior");
+        v[*i] = particle[c];
+      }
+      return v;
+    };
+  }
   const EnsembleOutcome second = ensemble_part(cf, half, dir / "counterfactual");
   done.made += second.made;
   done.runs += second.runs;

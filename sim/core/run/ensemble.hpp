@@ -48,7 +48,9 @@ EnsembleOutcome run_ensemble(const LoadedScenario& scenario, const EnsembleOptio
 /// had not begun, resumed otherwise.
 EnsembleOutcome ensemble_part(const LoadedScenario& scenario, EnsembleOptions options, const std::filesystem::path& dir);
 
-/// @brief Loads `counterfactual`'s scenario, checks its base chain leads to `base`'s file, and
+/// @brief Checks the counterfactual's base chain leads to `base`'s file (or, when `base` is a
+/// calibrated scenario — a file adding `posterior:` to a scenario — to that scenario, in which
+/// case the counterfactual takes the base's posterior, the same particle for run i), and
 /// writes DIR/baseline, DIR/counterfactual and DIR/whatif.csv; prints a table on `table`
 /// unless null.
 EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& counterfactual,
