@@ -1,7 +1,8 @@
 """python3 -m analysis DIR [--only NAME] [--dates D1,D2,...]
 
-Makes every figure that DIR's files allow (an ensemble, a what-if or a sensitivity directory;
-see docs/plots.md) as PNG and SVG in DIR/figures/, and prints each file's path, one per line.
+Makes every figure that DIR's files allow (an ensemble, a what-if, a sensitivity, a calibration
+or a fidelity directory; see docs/plots.md) as PNG and SVG in DIR/figures/, and prints each
+file's path, one per line.
 Exit status: 0 when every figure was made; 1 when DIR holds none of the files a figure needs or
 a figure failed (each failure on its own line on stderr); 2 for a usage error or no such DIR.
 """
@@ -19,7 +20,7 @@ FORMATS = ("png", "svg")
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python3 -m analysis", description=__doc__.split("\n\n")[1])
-    parser.add_argument("dir", type=pathlib.Path, help="an ensemble, what-if or sensitivity directory")
+    parser.add_argument("dir", type=pathlib.Path, help="an ensemble, what-if, sensitivity, calibration or fidelity directory")
     parser.add_argument("--only", choices=KIND_NAMES, help="make only this kind of figure")
     parser.add_argument("--dates", type=lambda s: tuple(d.strip() for d in s.split(",") if d.strip()), default=(),
                         help="the map's dates, ISO, comma-separated (default: spread over the period, and the "
