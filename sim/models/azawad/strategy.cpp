@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "core/random/samplers.hpp"
 #include "models/azawad/phases.hpp"
@@ -67,13 +68,22 @@ double own_side(const World& w, Index f, Index n) {
   return s * defence_multiplier(w, n);
 }
 
+/// Today's perception errors, exp(perception_noise * z) per (faction, node), drawn on first use
+/// (0 until then): one draw per faction, node and day, as the stream keyed by them gives the
+/// same z however often it is asked.
+thread_local std::vector<double> t_error;
+
 /// The believed size of a true strength `x` (log-normal error drawn per faction and node).
 double perceive(const World& w, Index f, Index n, double x) {
   if (x <= 0 || w.params.strategy.perception_noise <= 0) return x;
-  rng::Stream s = w.stream(rng::combine(w.faction_key[static_cast<std::size_t>(f)],
-                                        w.node_key[static_cast<std::size_t>(n)]),
-                           purpose::perception);
-  return x * std::exp(w.params.strategy.perception_noise * rng::normal(s, 0.0, 1.0));
+  double& e = t_error[static_cast<std::size_t>(f) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(n)];
+  if (e == 0) {
+    rng::Stream s = w.stream(rng::combine(w.faction_key[static_cast<std::size_t>(f)],
+                                          w.node_key[static_cast<std::size_t>(n)]),
+                             purpose::perception);
+    e = std::exp(w.params.strategy.perception_noise * rng::normal(s, 0.0, 1.0));
+  }
+  return x * e;
 }
 
 double town_value(const World& w, Index f, Index n) {
@@ -196,6 +206,7 @@ void plan_outside(World& w, Index f) {
 }  // namespace
 
 void plan_strategy(World& w) {
+  t_error.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0.0);
   // Where each air power will strike next: its next three unsecured objectives (computed once
   // a day; every faction's threat assessment reads it).
   w.air_target.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0);
