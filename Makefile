@@ -7,7 +7,7 @@ PRESET ?= $(if $(CI),ci,release)
 BUILD := build
 AZSIM := $(BUILD)/bin/azsim
 
-.PHONY: demo test deps build sanitize-test clean
+.PHONY: demo test deps build sanitize-test clean calibrate
 
 deps:
 	@scripts/install-deps
@@ -19,7 +19,9 @@ build: deps
 OUT ?= out
 RUNS ?= 200
 SEED ?= 7
-HISTORICAL := scenarios/azawad-2012-2014.yaml
+# The calibrated scenario when its posterior is there (make calibrate), else the historical one.
+HISTORICAL := $(if $(wildcard scenarios/azawad-2012-2014.posterior.csv),scenarios/azawad-2012-2014.calibrated.yaml,scenarios/azawad-2012-2014.yaml)
+CALIBRATION_SEED ?= 2012
 
 demo: build
 	@echo "== validating every scenario =="
@@ -34,6 +36,14 @@ demo: build
 	@echo "figures of the historical ensemble:  $(OUT)/historical/figures/ (control, strength, map, targets, outcomes)"
 	@echo "figures of the what-if:              $(OUT)/no-intervention/figures/ (forest, outcomes, control, strength, map)"
 	@echo "tables: $(OUT)/historical/targets.csv, $(OUT)/no-intervention/whatif.csv; one traced run: $(OUT)/historical/runs/0/"
+
+# The committed calibration (docs/calibration.md): ABC-SMC of the 12 parameters marked
+# calibrate: true, then its posterior becomes the calibrated scenario's.
+calibrate: build
+	@$(AZSIM) calibrate scenarios/azawad-2012-2014.yaml --particles 150 --generations 5 \
+		--seed $(CALIBRATION_SEED) --threads $(JOBS) --out calibration/run-$(CALIBRATION_SEED) --force
+	@cp calibration/run-$(CALIBRATION_SEED)/posterior.csv scenarios/azawad-2012-2014.posterior.csv
+	@$(AZSIM) validate scenarios/azawad-2012-2014.calibrated.yaml
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
