@@ -242,6 +242,7 @@ int cmd_calibrate(const azsim::ModelRegistry& registry, const std::string& file,
               << "run the same command with --resume to continue into " << out << "\n";
     return kInterrupted;
   }
+  if (!r.stopped_because.empty()) std::cerr << "azsim: calibration stopped early: " << r.stopped_because << "\n";
   if (!abc.quiet)
     std::cout << "calibrated in " << r.generations << " generations, " << r.runs << " runs, "
               << azsim::format_duration(r.wall_seconds) << "; final tolerance " << azsim::format_rounded(r.tolerance)
@@ -423,6 +424,8 @@ int main(int argc, char** argv) {
   calibrate->add_option("--min-tolerance", abc.min_tolerance, "Stop once the tolerance is at most this")->capture_default_str();
   calibrate->add_option("--budget", abc.budget, "Stop before passing this many runs in all (0: no limit)")->capture_default_str();
   calibrate->add_option("--replicates", abc.replicates, "Runs per proposal (its distance is their mean)")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000}));
+  calibrate->add_option("--max-proposals", abc.max_proposals, "Stop when a generation has made this many proposals (0: 100 x particles)")->capture_default_str();
+  calibrate->add_option("--miss-cap", abc.miss_cap, "A target's miss counts at most this many tolerances")->capture_default_str()->check(CLI::PositiveNumber);
   calibrate->add_option("--batch", abc.batch, "Proposals per batch (0: the number of particles); fixes the result, not the speed")->capture_default_str();
   calibrate->add_option("--parameters", calib_params, "Comma-separated parameters to fit (default: those marked calibrate: true)");
   calibrate->add_option("--seed", abc.seed, "Master seed")->capture_default_str();

@@ -253,3 +253,23 @@ TEST_CASE("fidelity: the calibrated values hit more often than the priors, share
   CHECK(fs::exists(dir / "f" / "prior" / "runs.csv"));
   CHECK(fs::exists(dir / "f" / "posterior" / "runs.csv"));
 }
+
+TEST_CASE("ABC-SMC stops with a reason when the targets give nothing to follow", "[calibrate]") {
+  // Every run misses every target by more than the cap: all distances tie at the cap.
+  const ToyCalibration toy({100, 100, 100});
+  TempDir dir;
+  auto o = abc_options(1, 2);
+  o.particles = 20;
+  const auto r = azsim::run_abc(toy, o, dir / "c");
+  CHECK(!r.interrupted);
+  CHECK(r.generations == 1);
+  CHECK_THAT(r.stopped_because, Catch::Contains("the same distance"));
+  CHECK(fs::exists(dir / "c" / "posterior.csv"));  // the prior sample, honestly labelled by generations.csv
+  // Too few acceptances: the proposal cap ends it.
+  const ToyCalibration hard({3, 7, 4});
+  o.max_proposals = 40;
+  o.quantile = 0.05;
+  const auto capped = azsim::run_abc(hard, o, dir / "d");
+  CHECK_THAT(capped.stopped_because, Catch::Contains("too few to go on"));
+  CHECK(capped.generations >= 1);
+}

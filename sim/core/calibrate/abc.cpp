@@ -280,6 +280,13 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
     if (g > 0) {
       tolerance = sample_quantile(pop.distance, o.quantile);
       strict = tolerance >= *std::max_element(pop.distance.begin(), pop.distance.end());
+      if (strict && tolerance <= *std::min_element(pop.distance.begin(), pop.distance.end())) {
+        out.stopped_because = "every particle of generation " + std::to_string(g - 1) + " has the same distance (" +
+                              format_rounded(tolerance) +
+                              "): the targets give no gradient to follow (are they all missed by the cap? see "
+                              "--miss-cap, the priors and the targets)";
+        break;
+      }
       kernel = make_kernel(pop, k);
       double run_sum = 0;
       for (double w : pop.weight) cumulative.push_back(run_sum += w);
@@ -290,7 +297,15 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
     row.generation = g;
     row.tolerance = tolerance;
     bool stop = false;
+    const std::uint64_t max_proposals = o.max_proposals > 0 ? o.max_proposals : 100 * N;
     for (std::uint64_t first = 0; next.theta.size() < N; first += B) {
+      if (row.proposals >= max_proposals) {
+        out.stopped_because = "generation " + std::to_string(g) + " accepted " + std::to_string(next.theta.size()) +
+                              " of " + std::to_string(row.proposals) + " proposals, too few to go on (tolerance " +
+                              format_rounded(tolerance) + "); the last complete generation is the posterior";
+        stop = true;
+        break;
+      }
       if (o.budget > 0 && out.runs + row.runs + B * o.replicates > o.budget) {
         stop = true;
         break;

@@ -32,6 +32,7 @@ struct AbcOptions {
   std::uint64_t budget = 0;       ///< stop before a generation would pass this many runs (0: none)
   std::uint64_t batch = 0;        ///< proposals per batch (0: the number of particles)
   std::uint64_t replicates = 1;   ///< runs per proposal; the distance is their mean
+  std::uint64_t max_proposals = 0;  ///< stop when a generation has made this many proposals (0: 100 x particles)
   double miss_cap = 10;           ///< a target's miss counts at most this much (in tolerances)
   std::vector<std::string> parameters;  ///< empty: those marked `calibrate: true`
   std::uint64_t seed = 1;
@@ -46,6 +47,7 @@ struct AbcOutcome {
   double ess = 0;
   double wall_seconds = 0;
   bool interrupted = false;
+  std::string stopped_because;  ///< empty when it ran its generations (or reached min_tolerance)
 };
 
 /// @brief The distance of a run's scored targets from the documented record: the mean over
