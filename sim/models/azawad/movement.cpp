@@ -56,7 +56,13 @@ inline Moved move_one(const World& w, Day today, std::size_t i, Status s, std::i
 void move_fighters(World& w, const exec::Executor& ex) {
   auto& fi = w.fighters;
   const Day today = w.day;
-  if (compaction_due(w)) {
+  // With several threads and a day on which many move, the parallel full pass is faster than
+  // the serial visit of the movers; both leave the same state (tests/models/azawad/
+  // test_invariants.cpp), so the choice cannot change any result.
+  const std::size_t arriving = static_cast<std::size_t>(today) < w.arrivals.size()
+                              ? w.arrivals[static_cast<std::size_t>(today)].size() : 0;
+  const bool busy = ex.threads() > 1 && (w.ordered.size() + arriving) * 8 > fi.live;
+  if (compaction_due(w) || busy) {
     // The retired are compacted today: every fighter is visited, recounted and rostered anew.
     // Each fighter writes only its own entries: the chunks are independent.
     sweep(w, ex, [&](std::size_t b, std::size_t e) {
