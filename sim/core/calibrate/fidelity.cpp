@@ -113,43 +113,38 @@ EnsembleOutcome run_fidelity(const LoadedScenario& scenario, const EnsembleOptio
   const auto post_c = columns(dir / "posterior" / "runs.csv");
   const auto prior_c = with_prior ? columns(dir / "prior" / "runs.csv") : decltype(post_c){};
   const std::size_t T = post_t.size() - 1;
+  // Runs hitting exactly h targets, counted, so every share is an exact ratio of counts.
   const auto together = [&](const std::map<std::string, std::vector<double>>& cols) {
-    std::vector<double> share(T + 1, 0);
-    if (cols.empty()) return share;
-    std::vector<int> hits(o.runs, 0);
+    std::vector<std::uint64_t> count(T + 1, 0);
+    if (cols.empty()) return count;
+    std::vector<std::size_t> hits(o.runs, 0);
     for (std::size_t r = 1; r <= T; ++r) {
       const auto it = cols.find(post_t[r][0] + ".hit");
       if (it == cols.end()) continue;
       for (std::size_t i = 0; i < it->second.size() && i < hits.size(); ++i) hits[i] += it->second[i] == 1 ? 1 : 0;
     }
-    std::vector<std::uint64_t> count(T + 1, 0);
-    for (int h : hits) ++count[static_cast<std::size_t>(h)];
-    for (std::size_t h = 0; h <= T; ++h) share[h] = static_cast<double>(count[h]) / static_cast<double>(o.runs);
-    return share;
+    for (std::size_t h : hits) ++count[h];
+    return count;
   };
-  const auto post_share = together(post_c), prior_share = together(prior_c);
+  const auto post_count = together(post_c), prior_count = together(prior_c);
   const std::size_t bar = T > 3 ? T - 3 : T;  // "all but three": 10 of 13
-  double post_at_bar = 0, prior_at_bar = 0;
+  const auto share = [&](const std::vector<std::uint64_t>& count, std::size_t from, std::size_t to) {
+    std::uint64_t n = 0;
+    for (std::size_t h = from; h <= to; ++h) n += count[h];
+    return static_cast<double>(n) / static_cast<double>(o.runs);
+  };
+  const double post_at_bar = share(post_count, bar, T), prior_at_bar = share(prior_count, bar, T);
   {
     io::AtomicFile file(dir / "together.csv");
     io::CsvWriter csv(file.stream(), {"hits", "prior_share", "posterior_share", "prior_at_least", "posterior_at_least"});
     for (std::size_t h = 0; h <= T; ++h) {
-      double pa = 0, qa = 0;  // shares of runs with at least h hits
-      for (std::size_t k = T + 1; k-- > h;) {
-        pa += prior_share[k];
-        qa += post_share[k];
-      }
-      if (h == bar) {
-        prior_at_bar = pa;
-        post_at_bar = qa;
-      }
       csv.field(static_cast<std::uint64_t>(h));
-      if (with_prior) csv.field(prior_share[h]);
+      if (with_prior) csv.field(share(prior_count, h, h));
       else csv.field("NA");
-      csv.field(post_share[h]);
-      if (with_prior) csv.field(pa);
+      csv.field(share(post_count, h, h));
+      if (with_prior) csv.field(share(prior_count, h, T));
       else csv.field("NA");
-      csv.field(qa).end_row();
+      csv.field(share(post_count, h, T)).end_row();
     }
     file.commit();
   }
@@ -201,7 +196,8 @@ EnsembleOutcome run_fidelity(const LoadedScenario& scenario, const EnsembleOptio
     for (std::size_t r = 1; r < post_t.size(); ++r)
       out << std::left << std::setw(8) << post_t[r][0] << std::right << std::setw(12)
           << (with_prior ? pct(prior_t[r][4]) : "NA") << std::setw(12) << pct(post_t[r][4]) << std::setw(14)
-          << post_t[r][7] << "  " << abbreviate(post_t[r][1], 70) << "\n";
+          << (std::isnan(number(post_t[r][7])) ? std::string("NA") : format_rounded(std::round(100 * number(post_t[r][7])) / 100))
+          << "  " << abbreviate(post_t[r][1], 70) << "\n";
     double mean = 0;
     for (std::size_t r = 1; r < post_t.size(); ++r) mean += number(post_t[r][4]) / static_cast<double>(T);
     out << "mean hit rate " << pct(io::format_double(mean)) << "; runs hitting at least " << bar << " of " << T
