@@ -470,12 +470,13 @@ def pile_up_data(posterior: pd.DataFrame, priors: pd.DataFrame, weight: float = 
                  edge: float = PILE_UP_EDGE) -> pd.DataFrame:
     """Whether each parameter's posterior piles against a bound of its prior.
 
-    The rule, per side of each prior: the *edge* is the outer `edge` (5%) of the support,
-    [low, low + 5% (high − low)] and [high − 5% (high − low), high], when both bounds of the
-    support are finite (see `prior_table`); on a side whose support is unbounded, or when the
-    other side is, it is everything at or beyond the prior's q05 (low side) or q95 (high side).
-    Either way the prior itself puts about 5% there. A side is flagged when the posterior
-    weight in its edge is more than `weight` (20%): four times what the prior gives it.
+    The rule, per side of each prior: the *edge* is where the prior itself puts 5% of its
+    mass: at or below its q05 (low side), at or above its q95 (high side). (For a uniform prior
+    that is the outer 5% of the support; for a prior concentrated near a bound, such as
+    beta(1.5, 200) on [0, 1], it is a thin sliver, so a posterior that merely follows the
+    prior is not flagged.) A side is flagged when the posterior weight in its edge is more
+    than `weight` (20%): four times what the prior gives it. `edge` is kept for the signature
+    and must be 0.05, the quantiles priors.csv carries.
 
     Columns: `parameter`, `low_edge`, `high_edge` (the edges' inner limits), `weight_low`,
     `weight_high` (posterior weight at or beyond them), `flagged` (bool), `side` ("low",
@@ -487,19 +488,15 @@ def pile_up_data(posterior: pd.DataFrame, priors: pd.DataFrame, weight: float = 
     for name in posterior_parameters(posterior, priors):
         p = table.loc[name]
         x = pd.to_numeric(posterior[name], errors="coerce").to_numpy(dtype=float)
-        lo, hi = p["support_low"], p["support_high"]
-        bounded = np.isfinite(lo) and np.isfinite(hi)
-        low_edge = lo + edge * (hi - lo) if bounded else p["q05"]
-        high_edge = hi - edge * (hi - lo) if bounded else p["q95"]
+        low_edge, high_edge = p["q05"], p["q95"]
         w_low, w_high = w[x <= low_edge].sum(), w[x >= high_edge].sum()
         sides_flagged = [s for s, v in (("low", w_low), ("high", w_high)) if v > weight]
         side = "both" if len(sides_flagged) == 2 else (sides_flagged[0] if sides_flagged else "")
         notes = []
         for s, v in (("low", w_low), ("high", w_high)):
             if s in sides_flagged:
-                where = (f"{'lowest' if s == 'low' else 'highest'} {edge:.0%} of the prior's support" if bounded
-                         else f"{'below' if s == 'low' else 'above'} the prior's {'q05' if s == 'low' else 'q95'}")
-                notes.append(f"{v:.0%} of the weight in the {where}" if bounded else f"{v:.0%} of the weight {where}")
+                where = f"{'below' if s == 'low' else 'above'} the prior's {'q05' if s == 'low' else 'q95'}"
+                notes.append(f"{v:.0%} of the weight {where} (the prior puts {edge:.0%} there)")
         rows.append({"parameter": name, "low_edge": low_edge, "high_edge": high_edge, "weight_low": w_low,
                      "weight_high": w_high, "flagged": bool(sides_flagged), "side": side,
                      "note": "; ".join(notes)})

@@ -112,7 +112,7 @@ def test_pile_up_flags_a_posterior_against_a_bound():
     assert f["flagged"] and f["side"] == "high"
     assert f["weight_high"] == pytest.approx(0.25) and f["weight_low"] == 0
     assert (f["low_edge"], f["high_edge"]) == pytest.approx((0.05, 0.95))
-    assert "25%" in f["note"] and "highest 5%" in f["note"]
+    assert "25%" in f["note"] and "above the prior's q95" in f["note"]
 
 
 def test_pile_up_does_not_flag_a_centred_posterior():
@@ -200,3 +200,17 @@ def test_cli_reports_a_posterior_lacking_a_parameter(calibration_dir, capsys):
     code, printed, err = run_main(capsys, calibration_dir, "--only", "marginals")
     assert code == 1 and printed == []
     assert err == "analysis: marginals: posterior.csv has no column grievance.weight\n"
+
+
+def test_pile_up_does_not_flag_a_posterior_that_follows_a_prior_concentrated_near_a_bound():
+    # beta(1.5, 200) on [0, 1] puts nearly all its mass below 0.05: a posterior drawn from it
+    # sits in the support's lowest 5% but is not piled against the bound.
+    from scipy import stats
+    dist = stats.beta(1.5, 200)
+    prior = pd.DataFrame([{"parameter": "x", "dist": "beta", "a": 1.5, "b": 200, "low": 0.0, "high": 1.0,
+                           "q05": dist.ppf(0.05), "q50": dist.ppf(0.5), "q95": dist.ppf(0.95), "value": 0.005}])
+    follows = particles(dist.ppf(np.linspace(0.01, 0.99, 99)))
+    assert not pile_up_data(follows, prior).iloc[0]["flagged"]
+    piled = particles(np.r_[dist.ppf(np.linspace(0.1, 0.9, 60)), np.full(40, dist.ppf(0.01))])
+    f = pile_up_data(piled, prior).iloc[0]
+    assert f["flagged"] and f["side"] == "low"
