@@ -36,15 +36,6 @@ double number(const std::string& text) {
   return ec == std::errc() && end == text.data() + text.size() ? v : kNaN;
 }
 
-/// @brief A side's runs.csv as columns by name.
-std::map<std::string, std::vector<double>> columns(const fs::path& runs_csv) {
-  const Rows rows = read(runs_csv);
-  std::map<std::string, std::vector<double>> out;
-  for (std::size_t c = 2; c < rows[0].size(); ++c)
-    for (std::size_t r = 1; r < rows.size(); ++r) out[rows[0][c]].push_back(number(rows[r][c]));
-  return out;
-}
-
 }  // namespace
 
 EnsembleOutcome run_fidelity(const LoadedScenario& scenario, const EnsembleOptions& o, const fs::path& dir,
@@ -110,18 +101,18 @@ EnsembleOutcome run_fidelity(const LoadedScenario& scenario, const EnsembleOptio
   }
 
   // Targets hit together.
-  const auto post_c = columns(dir / "posterior" / "runs.csv");
-  const auto prior_c = with_prior ? columns(dir / "prior" / "runs.csv") : decltype(post_c){};
+  const RunsTable post_c = read_runs_csv(dir / "posterior" / "runs.csv", 2);
+  const RunsTable prior_c = with_prior ? read_runs_csv(dir / "prior" / "runs.csv", 2) : RunsTable{};
   const std::size_t T = post_t.size() - 1;
   // Runs hitting exactly h targets, counted, so every share is an exact ratio of counts.
-  const auto together = [&](const std::map<std::string, std::vector<double>>& cols) {
+  const auto together = [&](const RunsTable& cols) {
     std::vector<std::uint64_t> count(T + 1, 0);
-    if (cols.empty()) return count;
+    if (cols.names.empty()) return count;
     std::vector<std::size_t> hits(o.runs, 0);
     for (std::size_t r = 1; r <= T; ++r) {
-      const auto it = cols.find(post_t[r][0] + ".hit");
-      if (it == cols.end()) continue;
-      for (std::size_t i = 0; i < it->second.size() && i < hits.size(); ++i) hits[i] += it->second[i] == 1 ? 1 : 0;
+      const std::vector<double>* hit = cols.find(post_t[r][0] + ".hit");
+      if (!hit) continue;
+      for (std::size_t i = 0; i < hit->size() && i < hits.size(); ++i) hits[i] += (*hit)[i] == 1 ? 1 : 0;
     }
     for (std::size_t h : hits) ++count[h];
     return count;
@@ -166,16 +157,16 @@ EnsembleOutcome run_fidelity(const LoadedScenario& scenario, const EnsembleOptio
       seen[name] = true;
       csv.field(m.target).field(m.clause).field(m.window_start).field(m.window_end);
       for (const auto* cols : {&prior_c, &post_c}) {
-        const auto it = cols->find(name);
-        if (it == cols->end()) {
+        const std::vector<double>* values = cols->find(name);
+        if (!values) {
           for (int i = 0; i < 6; ++i) csv.field("NA");
           continue;
         }
         std::size_t n = 0;
-        for (double v : it->second) n += std::isnan(v) ? 0 : 1;
+        for (double v : *values) n += std::isnan(v) ? 0 : 1;
         csv.field(static_cast<std::uint64_t>(n));
         for (double q : {0.05, 0.25, 0.5, 0.75, 0.95}) {
-          const double v = sample_quantile(it->second, q);
+          const double v = sample_quantile(*values, q);
           if (std::isnan(v)) csv.field("NA");
           else csv.field(scenario.day_label(std::llround(v)));
         }

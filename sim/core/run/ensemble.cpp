@@ -51,35 +51,6 @@ EnsembleOutcome outcome_of(const BatchResult& r) {
   return {r.interrupted, r.made, r.rows.finished(), r.rows.jobs(), r.wall_seconds};
 }
 
-/// @brief A finished folder's runs.csv read back: column names after the prefix, and per
-/// column the values in run order (NaN for NA).
-struct RunsTable {
-  std::vector<std::string> names;
-  std::vector<std::vector<double>> columns;
-};
-
-double parse_value(const std::string& text, const std::string& where) {
-  if (text == "NA") return kNaN;
-  double v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) throw IoError(where + ": not a number: '" + text + "'");
-  return v;
-}
-
-RunsTable read_runs(const fs::path& path, std::size_t prefix) {
-  const auto rows = io::read_csv(io::read_file(path), path.string());
-  if (rows.empty()) throw IoError(path.string() + ": empty");
-  RunsTable t;
-  t.names.assign(rows[0].begin() + static_cast<std::ptrdiff_t>(prefix), rows[0].end());
-  t.columns.resize(t.names.size());
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    if (rows[r].size() != rows[0].size()) throw IoError(path.string() + ":" + std::to_string(r + 1) + ": wrong number of fields");
-    for (std::size_t c = 0; c < t.names.size(); ++c)
-      t.columns[c].push_back(parse_value(rows[r][prefix + c], path.string() + ":" + std::to_string(r + 1)));
-  }
-  return t;
-}
-
 struct Summary5 {
   std::size_t n = 0;
   double mean = kNaN, q05 = kNaN, q50 = kNaN, q95 = kNaN;
@@ -214,7 +185,7 @@ EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& cf,
     return done;
   }
 
-  const RunsTable a = read_runs(dir / "baseline" / "runs.csv", 2), b = read_runs(dir / "counterfactual" / "runs.csv", 2);
+  const RunsTable a = read_runs_csv(dir / "baseline" / "runs.csv", 2), b = read_runs_csv(dir / "counterfactual" / "runs.csv", 2);
   if (a.names != b.names) throw Error("the baseline and the counterfactual report different outcomes");
   io::AtomicFile file(dir / "whatif.csv");
   io::CsvWriter csv(file.stream(), {"name", "kind", "base_n", "base_mean", "base_q05", "base_q50", "base_q95", "cf_n",

@@ -1,11 +1,13 @@
 #include "core/run/rows.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <unordered_set>
 
+#include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
 
@@ -130,6 +132,34 @@ RowTable RowTable::load(io::BinaryReader& in) {
         row.misses.size() != t.target_ids_.size())
       in.fail("a row of the wrong width");
     r = std::move(row);
+  }
+  return t;
+}
+
+const std::vector<double>* RunsTable::find(std::string_view name) const noexcept {
+  for (std::size_t c = 0; c < names.size(); ++c)
+    if (names[c] == name) return &columns[c];
+  return nullptr;
+}
+
+RunsTable read_runs_csv(const std::filesystem::path& path, std::size_t prefix) {
+  const auto rows = io::read_csv(io::read_file(path), path.string());
+  if (rows.empty() || rows[0].size() < prefix) throw IoError(path.string() + ": no header of runs");
+  RunsTable t;
+  t.names.assign(rows[0].begin() + static_cast<std::ptrdiff_t>(prefix), rows[0].end());
+  t.columns.resize(t.names.size());
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const std::string where = path.string() + ":" + std::to_string(r + 1);
+    if (rows[r].size() != rows[0].size()) throw IoError(where + ": wrong number of fields");
+    for (std::size_t c = 0; c < t.names.size(); ++c) {
+      const std::string& text = rows[r][prefix + c];
+      double v = kNaN;
+      if (text != "NA") {
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size()) throw IoError(where + ": not a number: '" + text + "'");
+      }
+      t.columns[c].push_back(v);
+    }
   }
   return t;
 }

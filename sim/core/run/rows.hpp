@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/io/binary.hpp"
@@ -61,6 +62,20 @@ class RowTable {
   std::vector<std::string> names_, units_, target_ids_, target_descriptions_;
   std::vector<std::optional<RunRow>> rows_;
 };
+
+/// @brief A runs.csv read back: the columns after the first `prefix` ones, by name, each with
+/// its values in row order (NaN for NA). Values read back exactly (they were written in
+/// shortest round-trip form).
+struct RunsTable {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> columns;
+  /// @brief The column named `name`, or null.
+  [[nodiscard]] const std::vector<double>* find(std::string_view name) const noexcept;
+};
+
+/// @brief Reads a runs.csv written by RowTable::write_runs_csv. @throws IoError naming the
+/// file and line of a malformed row.
+[[nodiscard]] RunsTable read_runs_csv(const std::filesystem::path& path, std::size_t prefix);
 
 /// @brief The Wilson score interval for `hits` of `n` at 95%; {0, 1} when n = 0.
 [[nodiscard]] std::pair<double, double> wilson_interval(std::uint64_t hits, std::uint64_t n) noexcept;

@@ -10,6 +10,7 @@
 #include "core/io/csv.hpp"
 #include "core/random/samplers.hpp"
 #include "core/random/stream.hpp"
+#include "core/run/rows.hpp"
 #include "core/stats/special.hpp"
 
 namespace azsim {
@@ -115,20 +116,18 @@ EnsembleOutcome run_morris(const LoadedScenario& scenario, const MorrisOptions& 
   if (r.interrupted) return r;
 
   // Per point, each output's mean over the replicates (NaNs left out).
-  const auto rows = io::read_csv(io::read_file(dir / "runs.csv"), (dir / "runs.csv").string());
-  const std::size_t prefix = 4 + k;
-  const std::vector<std::string> names(rows[0].begin() + static_cast<std::ptrdiff_t>(prefix), rows[0].end());
+  // runs.csv is in job order: row j is point j / replicates.
+  const RunsTable runs = read_runs_csv(dir / "runs.csv", 4 + k);
+  const std::vector<std::string>& names = runs.names;
   std::vector<std::vector<double>> sums(unit.size(), std::vector<double>(names.size(), 0));
   std::vector<std::vector<double>> counts = sums;
-  for (std::size_t row = 1; row < rows.size(); ++row) {
-    const std::size_t point = std::stoull(rows[row][0]);
-    for (std::size_t c = 0; c < names.size(); ++c) {
-      const std::string& text = rows[row][prefix + c];
-      if (text == "NA") continue;
-      sums[point][c] += std::stod(text);
-      counts[point][c] += 1;
+  for (std::size_t c = 0; c < names.size(); ++c)
+    for (std::size_t j = 0; j < runs.columns[c].size(); ++j) {
+      const double v = runs.columns[c][j];
+      if (std::isnan(v)) continue;
+      sums[j / morris.replicates][c] += v;
+      counts[j / morris.replicates][c] += 1;
     }
-  }
   for (std::size_t p = 0; p < sums.size(); ++p)
     for (std::size_t c = 0; c < names.size(); ++c) sums[p][c] = counts[p][c] > 0 ? sums[p][c] / counts[p][c] : kNaN;
   const auto effects = morris_effects(unit, sums, k, morris.trajectories);
