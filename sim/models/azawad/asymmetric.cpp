@@ -18,7 +18,7 @@ namespace {
 void kill_standing(World& w, Index n, Index f, std::int64_t count, Index perpetrator) {
   auto& fi = w.fighters;
   std::int64_t done = 0;
-  // Highest indices first: the newest posts; deterministic without a draw.
+  // The last listed first (deterministic without a draw).
   const auto here = w.standing_at(n, f);
   for (std::size_t k = here.size(); k-- > 0 && done < count;) {
     const std::uint32_t i = here[k];

@@ -100,6 +100,7 @@ Toll hit(World& w, Index n, Index f, std::int64_t casualties, std::int64_t kille
       fi.status[i] = Status::wounded;
       fi.recover_day[i] = w.day + 1 +
           static_cast<std::int32_t>(std::floor(rng::exponential(s, 1.0 / w.params.combat.wound_recovery_days)));
+      w.is_wounded(i);
       ++t.wounded;
     }
   }

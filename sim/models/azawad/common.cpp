@@ -104,27 +104,27 @@ void snapshot_mix(World& w) {
   w.armed = w.armed_now;
 }
 
-/// Second half of a sweep: roster offsets from the per-chunk bucket counts, then a parallel
+/// Second half of a sweep: each bucket sized from the per-chunk bucket counts, then a parallel
 /// scatter in which each chunk fills its own slots, so every bucket lists fighters by index.
 void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::uint32_t>& bucket_counts,
                     std::size_t chunks) {
   const auto& fi = w.fighters;
   const std::size_t buckets = static_cast<std::size_t>(w.N) * static_cast<std::size_t>(w.F);
-  w.roster_start.assign(buckets + 1, 0);
-  std::vector<std::size_t> offset(chunks * buckets, 0);
-  std::size_t total = 0;
+  w.roster.resize(buckets);
+  w.roster_bucket.assign(fi.live, World::kNoBucket);
+  w.roster_slot.assign(fi.live, 0);
+  std::vector<std::size_t> offset(chunks * buckets, 0);  // chunk c's first slot in bucket k
   for (std::size_t k = 0; k < buckets; ++k) {
-    w.roster_start[k] = total;
+    std::size_t total = 0;
     for (std::size_t c = 0; c < chunks; ++c) {
       offset[c * buckets + k] = total;
       total += bucket_counts[c * buckets + k];
     }
+    w.roster[k].resize(total);
   }
-  w.roster_start[buckets] = total;
-  w.roster.resize(total);
   ex.for_chunks(fi.live, kGrain, [&](std::size_t b, std::size_t e) {
     std::size_t* const o = offset.data() + (b / kGrain) * buckets;
-    std::uint32_t* const roster = w.roster.data();
+    std::vector<std::uint32_t>* const roster = w.roster.data();
     const std::int16_t* const faction = fi.faction.data();
     const std::int16_t* const location = fi.location.data();
     const std::int16_t* const next = fi.next.data();
@@ -132,10 +132,28 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
     const auto F = static_cast<std::size_t>(w.F);
     for (std::size_t i = b; i < e; ++i) {
       if (next[i] != kNone || !Fighters::living(status[i])) continue;
-      roster[o[static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i])]++] =
-          static_cast<std::uint32_t>(i);
+      const std::size_t k = static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i]);
+      w.roster_bucket[i] = static_cast<std::uint32_t>(k);
+      w.roster_slot[i] = static_cast<std::uint32_t>(o[k]);
+      roster[k][o[k]++] = static_cast<std::uint32_t>(i);
     }
   });
+}
+
+/// After a compaction (which moves fighters to other indices): the lists by day anew, each in
+/// index order.
+void relist_by_day(World& w) {
+  const auto& fi = w.fighters;
+  for (auto& l : w.checks) l.clear();
+  for (auto& l : w.recoveries) l.clear();
+  w.unchecked.clear();
+  for (std::size_t i = 0; i < fi.live; ++i) {
+    if (!Fighters::living(fi.status[i])) continue;
+    if (fi.check_day[i] < 0) w.unchecked.push_back(static_cast<std::uint32_t>(i));
+    else if (fi.check_day[i] >= w.day) w.list_for(w.checks, fi.check_day[i], i);
+    if (fi.status[i] == Status::wounded && fi.recover_day[i] >= w.day) w.list_for(w.recoveries, fi.recover_day[i], i);
+  }
+  w.checks_drawn = fi.live;
 }
 }  // namespace
 
@@ -143,7 +161,10 @@ void sweep(World& w, const exec::Executor& ex, const std::function<void(std::siz
   const CountLayout L(w);
   // The retired are moved out of the way once they are more than a sixteenth of the entries
   // the passes walk (the roster, rebuilt below, is the only thing holding indices).
-  if (w.fighters.retired * 16 > w.fighters.live) w.fighters.compact();
+  if (w.fighters.retired * 16 > w.fighters.live) {
+    w.fighters.compact();
+    relist_by_day(w);
+  }
   const std::size_t n = w.fighters.live;
   const std::size_t chunks = (n + kGrain - 1) / kGrain;
   const std::size_t buckets = L.N * L.F;
@@ -182,7 +203,6 @@ bool compaction_due(const World& w) noexcept {
 }
 
 void refresh_roster(World& w, const exec::Executor& ex) {
-  const std::size_t buckets = static_cast<std::size_t>(w.N) * static_cast<std::size_t>(w.F);
   if (compaction_due(w)) {
     build_roster(w, ex);
     return;
@@ -202,70 +222,36 @@ void refresh_roster(World& w, const exec::Executor& ex) {
     snapshot_mix(w);
     return;
   }
-  // Linear time in the changes and the roster: no sort over all of them.
-  if (w.mark.size() < n) w.mark.resize(n, 0);
-  std::uint8_t* const mark = w.mark.data();
-  std::vector<std::uint32_t> adds(buckets + 1, 0);  // newcomers per bucket, then offsets
-  std::vector<char> touched(buckets, 0);
-  // Leavers no longer standing in their bucket: marked (bit 1).
+  // O(1) per change, in the order the changes were noted: a leaver's entry is filled by
+  // the bucket's last; a newcomer is appended.
+  if (w.roster_bucket.size() < n) {
+    w.roster_bucket.resize(n, World::kNoBucket);
+    w.roster_slot.resize(n, 0);
+  }
+  std::uint32_t* const bucket_of = w.roster_bucket.data();
+  std::uint32_t* const slot_of = w.roster_slot.data();
+  auto take_out = [&](std::uint32_t i) {
+    std::vector<std::uint32_t>& b = w.roster[bucket_of[i]];
+    const std::uint32_t last = b.back();
+    b[slot_of[i]] = last;
+    slot_of[last] = slot_of[i];
+    b.pop_back();
+    bucket_of[i] = World::kNoBucket;
+  };
   for (const std::uint64_t r : w.roster_remove) {
     const auto i = static_cast<std::uint32_t>(r);
     const auto k = static_cast<std::size_t>(r >> 32);
-    if (stands(i, k)) continue;
-    mark[i] |= 1;
-    touched[k] = 1;
+    if (bucket_of[i] == k && !stands(i, k)) take_out(i);
   }
-  // Newcomers standing somewhere now, once each (bit 2), grouped by bucket.
-  std::vector<std::uint32_t> fresh;
-  fresh.reserve(w.roster_add.size());
   for (const std::uint32_t i : w.roster_add) {
-    if (next[i] != kNone || !Fighters::living(status[i]) || (mark[i] & 2)) continue;
-    mark[i] |= 2;
-    fresh.push_back(i);
+    if (next[i] != kNone || !Fighters::living(status[i])) continue;
     const std::size_t k = static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i]);
-    ++adds[k];
-    touched[k] = 1;
+    if (bucket_of[i] == k) continue;
+    if (bucket_of[i] != World::kNoBucket) take_out(i);  // moved buckets without a leaving note
+    bucket_of[i] = static_cast<std::uint32_t>(k);
+    slot_of[i] = static_cast<std::uint32_t>(w.roster[k].size());
+    w.roster[k].push_back(i);
   }
-  std::uint32_t total = 0;
-  for (std::size_t k = 0; k <= buckets; ++k) total += std::exchange(adds[k], total);
-  std::vector<std::uint32_t> grouped(fresh.size());
-  {
-    std::vector<std::uint32_t> at(adds.begin(), adds.end() - 1);
-    for (const std::uint32_t i : fresh)
-      grouped[at[static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i])]++] = i;
-  }
-  for (const std::uint32_t i : fresh) mark[i] &= static_cast<std::uint8_t>(~2u);
-  std::vector<std::uint32_t> roster(w.roster.size() + fresh.size());
-  std::vector<std::size_t> start(buckets + 1, 0);
-  const std::uint32_t* const old = w.roster.data();
-  std::uint32_t* out = roster.data();
-  for (std::size_t k = 0; k < buckets; ++k) {
-    start[k] = static_cast<std::size_t>(out - roster.data());
-    const std::uint32_t* j = old + w.roster_start[k];
-    const std::uint32_t* const e = old + w.roster_start[k + 1];
-    if (!touched[k]) {
-      out = std::copy(j, e, out);
-      continue;
-    }
-    const std::uint32_t* ab = grouped.data() + adds[k];
-    const std::uint32_t* const ae = grouped.data() + adds[k + 1];
-    std::sort(grouped.begin() + adds[k], grouped.begin() + adds[k + 1]);
-    // Merge by index: the old entries less the leavers, and the newcomers not already there.
-    while (j < e) {
-      const std::uint32_t i = *j;
-      while (ab != ae && *ab < i) *out++ = *ab++;
-      if (ab != ae && *ab == i) ++ab;
-      *out = i;
-      out += !(mark[i] & 1) || stands(i, k);
-      ++j;
-    }
-    out = std::copy(ab, ae, out);
-  }
-  start[buckets] = static_cast<std::size_t>(out - roster.data());
-  roster.resize(start[buckets]);
-  w.roster = std::move(roster);
-  w.roster_start = std::move(start);
-  for (const std::uint64_t r : w.roster_remove) mark[static_cast<std::uint32_t>(r)] = 0;
   w.roster_add.clear();
   w.roster_remove.clear();
   snapshot_mix(w);

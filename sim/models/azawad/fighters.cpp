@@ -16,9 +16,10 @@
 //    recruitment_rate * support * people * P(reservation wage < pay), the wage log-normal
 //    around fighters.reservation_wage with log-sd 0.5. Recruits leave the civilian population;
 //    deserters return to it at home.
-// The daily chance p of deserting or weighing is drawn through a clock per fighter (an Exp(1)
-// threshold less -ln(1 - p) each eligible day), not one uniform per fighter-day: the same law,
-// one draw per decision (docs/ODD.md, 7.10).
+// The daily chance p of deserting or weighing is drawn on check days only: a Bernoulli(q)
+// process per fighter at the highest chance q any fighter can have, each check accepted with
+// p / q: the same law as one uniform per fighter-day, at a cost only on check days
+// (docs/ODD.md, 7.10).
 
 #include <algorithm>
 #include <array>
@@ -75,7 +76,6 @@ struct PayTerms {
   bool decides = false;        ///< its fighters may desert or defect (not an outside force)
   double pay = 0, paid_share = 1;
   Chances flat{};              ///< the chances of a fighter whose wage the pay covers
-  double flat_hazard = 0;      ///< -ln(1 - flat.any)
 };
 
 Chances chances(const FighterParams& p, double paid) {
@@ -83,100 +83,98 @@ Chances chances(const FighterParams& p, double paid) {
   return {desert, std::min(1.0, desert + p.defection_base)};
 }
 
-/// -ln(1 - p): the hazard whose one-day chance is p (infinite at p = 1).
-double hazard(double p) { return p >= 1.0 ? std::numeric_limits<double>::infinity() : -std::log1p(-p); }
-
 /// Fighter i's chances today (paid = min(share of the payroll paid, pay / his wage)).
 Chances chances_of(const FighterParams& p, const PayTerms& t, float reservation_wage) {
   const double ratio = t.pay / std::max(1.0, static_cast<double>(reservation_wage));
   return ratio >= t.paid_share ? t.flat : chances(p, ratio);
 }
 
-/// The hazard of fighter i's deciding today.
-double hazard_of(const FighterParams& p, const PayTerms& t, float reservation_wage) {
-  const double ratio = t.pay / std::max(1.0, static_cast<double>(reservation_wage));
-  return ratio >= t.paid_share ? t.flat_hazard : hazard(chances(p, ratio).any);
+/// The most any fighter's daily chance of deciding can be (nobody paid at all): the rate of
+/// the Bernoulli process of the days on which he may decide.
+double most_likely(const FighterParams& p) { return chances(p, 0.0).any; }
+
+/// Days until the next success of a Bernoulli(q) process, counting today as 0.
+std::int32_t days_to_success(rng::Stream& s, double q) {
+  if (q >= 1.0) return 0;
+  const double k = std::floor(std::log(s.uniform_open()) / std::log1p(-q));
+  return k > 1e9 ? std::numeric_limits<std::int32_t>::max() / 2 : static_cast<std::int32_t>(k);
 }
 
-/// Recovery and the decision clocks, in one parallel pass over the living. The wounded whose
-/// day has come return to duty. Each active fighter standing at a node, in a faction that can
-/// lose him, carries a clock: an Exp(1) threshold, drawn on the first day he is eligible
-/// (keyed by that day, purpose fighters.clock), less the hazard -ln(1 - chance of deserting or
-/// weighing a defection) of each eligible day since. When it runs out he decides today (which
-/// happens with exactly today's chance, the exponential being memoryless) and the next
-/// threshold is drawn on his next eligible day. Returns the fighters who decide today, by index.
-std::vector<std::uint32_t> recover_and_tick(World& w, const exec::Executor& ex, const std::vector<PayTerms>& terms) {
+constexpr std::size_t kCheckGrain = 1u << 12;  // checks per chunk: fixed, whatever the threads
+
+/// Recovery, then who decides today. The wounded listed for today return to duty. Each living
+/// fighter carries his next check day: the days on which he may decide are a Bernoulli(q)
+/// process, q being the highest daily chance of deciding any fighter can have (unpaid); on
+/// such a day, if he is eligible (active, standing at a node, in a faction that can lose him),
+/// he decides with probability (today's chance) / q. That is a daily chance of exactly
+/// today's, independent from day to day (the law of ODD 7.10), at a cost only on check days.
+/// The first check day of a new fighter is drawn from his first day (purpose
+/// fighters.first_check), each next one on his check day (purpose fighters.clock). Returns
+/// the fighters who decide today, by index.
+std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex, const std::vector<PayTerms>& terms) {
   auto& fi = w.fighters;
   const auto& p = w.params.fighters;
   const Day today = w.day;
-  const auto F = static_cast<std::size_t>(w.F), NF = static_cast<std::size_t>(w.N) * F;
-  const auto G = static_cast<std::size_t>(w.G), FG = F * G, NG = static_cast<std::size_t>(w.N) * G;
-  // Standing here, travelling to here, wounded by location; active by faction and group, by
-  // location and group.
-  const std::size_t width = 3 * NF + FG + NG;
-  const std::size_t n = fi.live;
-  const std::size_t chunks = (n + kGrain - 1) / kGrain;
-  std::vector<std::int64_t> delta(chunks * width, 0);
-  std::vector<std::vector<std::uint32_t>> fired(chunks);
-  ex.for_chunks(n, kGrain, [&](std::size_t b, std::size_t e) {
-    std::int64_t* const d = delta.data() + (b / kGrain) * width;
-    std::vector<std::uint32_t>& out = fired[b / kGrain];
-    // Raw pointers, so that the stores do not make the compiler reload the arrays' addresses.
-    Status* const status = fi.status.data();
-    const std::int32_t* const recover_day = fi.recover_day.data();
-    const std::int16_t* const faction = fi.faction.data();
-    const std::int16_t* const location = fi.location.data();
-    const std::int16_t* const next = fi.next.data();
-    const std::int8_t* const group = fi.group.data();
-    const float* const wage = fi.reservation_wage.data();
-    const std::uint64_t* const key = fi.key.data();
-    float* const clock = fi.clock.data();
-    const PayTerms* const pay = terms.data();
-    for (std::size_t i = b; i < e; ++i) {
-      Status st = status[i];
-      if (st == Status::wounded && recover_day[i] <= today) {
-        st = status[i] = Status::active;
-        const auto f = static_cast<std::size_t>(faction[i]);
-        if (next[i] == kNone) ++d[static_cast<std::size_t>(location[i]) * F + f];
-        else ++d[NF + static_cast<std::size_t>(next[i]) * F + f];
-        ++d[2 * NF + static_cast<std::size_t>(location[i]) * F + f];
-        const auto g = static_cast<std::size_t>(group[i]);
-        ++d[3 * NF + f * G + g];
-        ++d[3 * NF + FG + static_cast<std::size_t>(location[i]) * G + g];
-      }
-      if (st != Status::active || next[i] != kNone) continue;
-      const PayTerms& t = pay[static_cast<std::size_t>(faction[i])];
-      if (!t.decides) continue;  // outside forces neither desert nor defect here
-      const double h = hazard_of(p, t, wage[i]);
-      double left = clock[i];
-      if (left <= 0) {
-        rng::Stream s(w.key, today, key[i], purpose::clock);
-        left = rng::exponential(s, 1.0);
-      }
-      left -= h;
-      if (left > 0) {
-        clock[i] = std::max(static_cast<float>(left), std::numeric_limits<float>::min());
-      } else {
-        clock[i] = 0.0f;
-        out.push_back(static_cast<std::uint32_t>(i));
-      }
+  const auto day = static_cast<std::size_t>(today);
+  const auto F = static_cast<std::size_t>(w.F), G = static_cast<std::size_t>(w.G);
+  if (day < w.recoveries.size()) {
+    for (const std::uint32_t i : w.recoveries[day]) {
+      if (fi.status[i] != Status::wounded || fi.recover_day[i] != today) continue;  // stale
+      fi.status[i] = Status::active;
+      const auto f = static_cast<std::size_t>(fi.faction[i]);
+      const auto n = static_cast<std::size_t>(fi.location[i]);
+      if (fi.next[i] == kNone) ++w.nodes.garrison[n * F + f];
+      else ++w.nodes.inbound[static_cast<std::size_t>(fi.next[i]) * F + f];
+      --w.nodes.wounded[n * F + f];
+      ++w.factions.active[f];
+      --w.factions.wounded[f];
+      const auto g = static_cast<std::size_t>(fi.group[i]);
+      ++w.active_by_group[f * G + g];
+      ++w.armed_now[n * G + g];
+    }
+    std::vector<std::uint32_t>().swap(w.recoveries[day]);
+  }
+  const double q = most_likely(p);
+  if (q <= 0.0) return {};
+  // Today's checks: those listed for today, and the new fighters whose first is today.
+  std::vector<std::uint32_t> due;
+  if (day < w.checks.size()) due.swap(w.checks[day]);
+  for (std::size_t i = w.checks_drawn; i < fi.live; ++i) w.unchecked.push_back(static_cast<std::uint32_t>(i));
+  w.checks_drawn = fi.live;
+  for (const std::uint32_t i : w.unchecked) {
+    if (!Fighters::living(fi.status[i]) || fi.check_day[i] >= 0) continue;
+    rng::Stream s(w.key, today, fi.key[i], purpose::first_check);
+    fi.check_day[i] = today + days_to_success(s, q);
+    if (fi.check_day[i] == today) due.push_back(i);
+    else w.list_for(w.checks, fi.check_day[i], i);
+  }
+  w.unchecked.clear();
+  struct Part {
+    std::vector<std::uint32_t> deciding, later;
+  };
+  const std::size_t chunks = (due.size() + kCheckGrain - 1) / kCheckGrain;
+  std::vector<Part> parts(chunks);
+  ex.for_chunks(due.size(), kCheckGrain, [&](std::size_t b, std::size_t e) {
+    Part& part = parts[b / kCheckGrain];
+    for (std::size_t k = b; k < e; ++k) {
+      const std::uint32_t i = due[k];
+      if (!Fighters::living(fi.status[i]) || fi.check_day[i] != today) continue;  // stale
+      rng::Stream s(w.key, today, fi.key[i], purpose::clock);
+      fi.check_day[i] = today + 1 + days_to_success(s, q);
+      part.later.push_back(i);
+      const auto f = static_cast<std::size_t>(fi.faction[i]);
+      if (fi.status[i] != Status::active || fi.next[i] != kNone || !terms[f].decides) continue;
+      if (s.uniform() * q < chances_of(p, terms[f], fi.reservation_wage[i]).any)
+        part.deciding.push_back(i);
     }
   });
-  std::vector<std::int64_t> total(width, 0);
-  for (std::size_t c = 0; c < chunks; ++c)
-    for (std::size_t k = 0; k < width; ++k) total[k] += delta[c * width + k];
-  for (std::size_t k = 0; k < NF; ++k) {
-    w.nodes.garrison[k] += total[k];
-    w.nodes.inbound[k] += total[NF + k];
-    w.nodes.wounded[k] -= total[2 * NF + k];
-    w.factions.active[k % F] += total[2 * NF + k];
-    w.factions.wounded[k % F] -= total[2 * NF + k];
+  std::vector<std::uint32_t> deciding;
+  for (const Part& part : parts) {
+    deciding.insert(deciding.end(), part.deciding.begin(), part.deciding.end());
+    for (const std::uint32_t i : part.later) w.list_for(w.checks, fi.check_day[i], i);
   }
-  for (std::size_t k = 0; k < FG; ++k) w.active_by_group[k] += total[3 * NF + k];
-  for (std::size_t k = 0; k < NG; ++k) w.armed_now[k] += total[3 * NF + FG + k];
-  std::vector<std::uint32_t> all;
-  for (const auto& part : fired) all.insert(all.end(), part.begin(), part.end());
-  return all;
+  std::sort(deciding.begin(), deciding.end());  // by index, as the rules below expect
+  return deciding;
 }
 
 void decide(World& w, const exec::Executor& ex) {
@@ -190,9 +188,8 @@ void decide(World& w, const exec::Executor& ex) {
     t.pay = w.factions.pay[static_cast<std::size_t>(f)];
     t.paid_share = w.factions.paid_share[static_cast<std::size_t>(f)];
     t.flat = chances(p, t.paid_share);
-    t.flat_hazard = hazard(t.flat.any);
   }
-  const std::vector<std::uint32_t> deciding = recover_and_tick(w, ex, terms);
+  const std::vector<std::uint32_t> deciding = recover_and_check(w, ex, terms);
 
   // Per node: the factions a fighter there could join (present there first, then neighbours).
   std::vector<std::vector<Candidate>> near(static_cast<std::size_t>(w.N));

@@ -11,6 +11,8 @@ namespace azsim::azawad {
 
 namespace {
 
+constexpr std::size_t kMoverGrain = 1u << 12;  // movers per chunk: fixed, whatever the threads
+
 /// One fighter's day on the road (the rule itself, shared by both paths below). Returns what
 /// happened to him: whether he arrived somewhere, set off, or still has an order or a road.
 struct Moved {
@@ -56,12 +58,12 @@ inline Moved move_one(const World& w, Day today, std::size_t i, Status s, std::i
 void move_fighters(World& w, const exec::Executor& ex) {
   auto& fi = w.fighters;
   const Day today = w.day;
-  // With several threads and a day on which many move, the parallel full pass is faster than
-  // the serial visit of the movers; both leave the same state (tests/models/azawad/
-  // test_invariants.cpp), so the choice cannot change any result.
+  // On a day on which many move, the parallel full pass (which also rebuilds the roster in
+  // index order) is faster than the visit of the movers. The choice depends on the state
+  // alone, never on the threads, since the roster's order depends on which path kept it.
   const std::size_t arriving = static_cast<std::size_t>(today) < w.arrivals.size()
                               ? w.arrivals[static_cast<std::size_t>(today)].size() : 0;
-  const bool busy = ex.threads() > 1 && (w.ordered.size() + arriving) * 8 > fi.live;
+  const bool busy = (w.ordered.size() + arriving) * 2 > fi.live;
   if (compaction_due(w) || busy) {
     // The retired are compacted today: every fighter is visited, recounted and rostered anew.
     // Each fighter writes only its own entries: the chunks are independent.
@@ -91,7 +93,7 @@ void move_fighters(World& w, const exec::Executor& ex) {
     todo.insert(todo.end(), due.begin(), due.end());
     std::vector<std::uint32_t>().swap(due);
   }
-  // Each once (a fighter may be listed twice): marked while visited.
+  // Each once (a fighter may be listed twice, or be listed but no longer due).
   if (w.mark.size() < fi.live) w.mark.resize(fi.live, 0);
   std::uint8_t* const seen = w.mark.data();
   const Status* const status = fi.status.data();
@@ -101,40 +103,90 @@ void move_fighters(World& w, const exec::Executor& ex) {
   std::int16_t* const next = fi.next.data();
   std::int16_t* const target = fi.target.data();
   std::int32_t* const arrive_day = fi.arrive_day.data();
-  const auto G = static_cast<std::size_t>(w.G);
+  std::size_t due = 0;
   for (const std::uint32_t i : todo) {
     if (seen[i]) continue;
     seen[i] = 1;
-    const Status s = status[i];
-    if (!Fighters::living(s) || (next[i] == kNone && target[i] == kNone)) continue;
+    if (!Fighters::living(status[i]) || (next[i] == kNone && target[i] == kNone)) continue;
     if (next[i] != kNone && arrive_day[i] > today) continue;  // still on the road (listed for later)
-    const Moved m = move_one(w, today, i, s, location, next, target, arrive_day);
-    const Index f = faction[i];
-    if (m.arrived) {
-      const Index to = location[i];
-      if (s == Status::active) {
-        --w.nodes.inbound[w.nf(to, f)];
-        ++w.nodes.garrison[w.nf(to, f)];
-        const auto g = static_cast<std::size_t>(group[i]);
-        --w.armed_now[static_cast<std::size_t>(m.from) * G + g];
-        ++w.armed_now[static_cast<std::size_t>(to) * G + g];
-      } else {
-        --w.nodes.wounded[w.nf(m.from, f)];
-        ++w.nodes.wounded[w.nf(to, f)];
-      }
-      w.joins_roster(i);
-    }
-    if (m.departed) {
-      const Index at = location[i];
-      --w.nodes.garrison[w.nf(at, f)];
-      ++w.nodes.inbound[w.nf(next[i], f)];
-      w.leaves_roster(at, f, i);
-      w.sets_off(i);
-    } else if (m.pending) {
-      w.gives_order(i);  // the wounded wait for their recovery where they are
-    }
+    todo[due++] = i;
   }
   for (const std::uint32_t i : todo) seen[i] = 0;
+  todo.resize(due);
+
+  // The movers in fixed chunks (in parallel when several threads): each moves only his own
+  // entries, and notes what changed (count deltas, roster and order notes) in his chunk's
+  // part; the parts are then applied in chunk order, as one serial visit would.
+  const std::size_t F = static_cast<std::size_t>(w.F), G = static_cast<std::size_t>(w.G);
+  const std::size_t NF = static_cast<std::size_t>(w.N) * F;
+  const std::size_t width = 3 * NF + static_cast<std::size_t>(w.N) * G;  // garrison, inbound, wounded, armed
+  struct Part {
+    std::vector<std::int64_t> delta;
+    std::vector<std::uint64_t> left;
+    std::vector<std::uint32_t> joined, waiting, set_off;
+  };
+  const std::size_t chunks = (due + kMoverGrain - 1) / kMoverGrain;
+  std::vector<Part> parts(chunks);
+  ex.for_chunks(due, kMoverGrain, [&](std::size_t b, std::size_t e) {
+    Part& part = parts[b / kMoverGrain];
+    part.delta.assign(width, 0);
+    std::int64_t* const garrison = part.delta.data();
+    std::int64_t* const inbound = garrison + NF;
+    std::int64_t* const wounded = inbound + NF;
+    std::int64_t* const armed = wounded + NF;
+    for (std::size_t k = b; k < e; ++k) {
+      const std::uint32_t i = todo[k];
+      const Status s = status[i];
+      const Moved m = move_one(w, today, i, s, location, next, target, arrive_day);
+      const auto f = static_cast<std::size_t>(faction[i]);
+      const auto g = static_cast<std::size_t>(group[i]);
+      if (m.arrived && m.departed) {
+        // Through a node on his way (only the active set off): he never stands there, so the
+        // roster does not hear of him; only the counts move with him.
+        const auto via = static_cast<std::size_t>(location[i]);
+        --inbound[via * F + f];
+        ++inbound[static_cast<std::size_t>(next[i]) * F + f];
+        --armed[static_cast<std::size_t>(m.from) * G + g];
+        ++armed[via * G + g];
+        part.set_off.push_back(i);
+        continue;
+      }
+      if (m.arrived) {
+        const auto to = static_cast<std::size_t>(location[i]);
+        if (s == Status::active) {
+          --inbound[to * F + f];
+          ++garrison[to * F + f];
+          --armed[static_cast<std::size_t>(m.from) * G + g];
+          ++armed[to * G + g];
+        } else {
+          --wounded[static_cast<std::size_t>(m.from) * F + f];
+          ++wounded[to * F + f];
+        }
+        part.joined.push_back(i);
+      }
+      if (m.departed) {
+        const auto at = static_cast<std::size_t>(location[i]);
+        --garrison[at * F + f];
+        ++inbound[static_cast<std::size_t>(next[i]) * F + f];
+        part.left.push_back((static_cast<std::uint64_t>(at * F + f) << 32) | i);
+        part.set_off.push_back(i);
+      } else if (m.pending) {
+        part.waiting.push_back(i);  // the wounded wait for their recovery where they are
+      }
+    }
+  });
+  for (const Part& part : parts) {
+    for (std::size_t k = 0; k < NF; ++k) {
+      w.nodes.garrison[k] += part.delta[k];
+      w.nodes.inbound[k] += part.delta[NF + k];
+      w.nodes.wounded[k] += part.delta[2 * NF + k];
+    }
+    for (std::size_t k = 0; k < static_cast<std::size_t>(w.N) * G; ++k) w.armed_now[k] += part.delta[3 * NF + k];
+    w.roster_remove.insert(w.roster_remove.end(), part.left.begin(), part.left.end());
+    w.roster_add.insert(w.roster_add.end(), part.joined.begin(), part.joined.end());
+    w.ordered.insert(w.ordered.end(), part.waiting.begin(), part.waiting.end());
+    for (const std::uint32_t i : part.set_off) w.sets_off(i);
+  }
   refresh_roster(w, ex);
 }
 

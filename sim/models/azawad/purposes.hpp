@@ -25,6 +25,7 @@ inline constexpr std::uint64_t reprisal = stable_id("civilians.reprisal");
 inline constexpr std::uint64_t flight = stable_id("civilians.flight");
 inline constexpr std::uint64_t decide = stable_id("fighters.decide");
 inline constexpr std::uint64_t clock = stable_id("fighters.clock");
+inline constexpr std::uint64_t first_check = stable_id("fighters.first_check");
 inline constexpr std::uint64_t recruit = stable_id("fighters.recruit");
 inline constexpr std::uint64_t negotiate = stable_id("negotiation.hazard");
 }  // namespace azsim::azawad::purpose

@@ -62,7 +62,7 @@ std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc,
   recover_day[i] = 0;
   defected_to[i] = static_cast<std::int16_t>(kNone);
   defected_day[i] = -1;
-  clock[i] = 0.0f;
+  check_day[i] = -1;
   ++live;
   return i;
 }

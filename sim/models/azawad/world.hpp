@@ -55,9 +55,10 @@ struct Fighters {
   std::vector<std::int32_t> recover_day;   ///< when a wounded fighter is active again
   std::vector<std::int16_t> defected_to;   ///< first faction defected to, or kNone
   std::vector<std::int32_t> defected_day;  ///< day of that defection
-  /// Hazard left before his next decision (desertion or weighing a defection): an Exp(1)
-  /// threshold less the daily hazards since it was drawn; 0 when none is drawn yet.
-  std::vector<float> clock;
+  /// The next day he may decide (desert or weigh a defection), or -1 before the first is
+  /// drawn: the days on which he may are a Bernoulli process (fighters.cpp), so only those
+  /// days cost anything.
+  std::vector<std::int32_t> check_day;
   std::size_t live = 0;     ///< entries [0, live) may be living; the rest are retired
   std::size_t retired = 0;  ///< entries in [0, live) retired since the last compaction (retire())
 
@@ -80,7 +81,7 @@ struct Fighters {
   /// @brief Bytes of state per fighter (for the memory budget).
   [[nodiscard]] static constexpr std::size_t bytes_per_fighter() noexcept {
     return sizeof(std::uint64_t) + 7 * sizeof(std::int16_t) + sizeof(std::int8_t) +
-           sizeof(Status) + 4 * sizeof(float) + 4 * sizeof(std::int32_t);
+           sizeof(Status) + 3 * sizeof(float) + 5 * sizeof(std::int32_t);
   }
 
   /// @brief Applies f to every per-fighter array.
@@ -88,7 +89,7 @@ struct Fighters {
   void for_each_array(Fn&& f) {
     f(key), f(faction), f(origin), f(group), f(home), f(location), f(next), f(target), f(arrive_day);
     f(status), f(loyalty), f(ideology), f(reservation_wage), f(joined_day), f(recover_day);
-    f(defected_to), f(defected_day), f(clock);
+    f(defected_to), f(defected_day), f(check_day);
   }
 };
 
@@ -214,11 +215,16 @@ struct World {
   std::vector<std::int32_t> edge_days;  ///< N x N: days to travel a direct edge, 0 if none
 
   /// Fighters standing at each node (not travelling; active or wounded when the roster was
-  /// built), grouped by (node, faction) in index order: roster[roster_start[nf] ..
-  /// roster_start[nf + 1]). Rebuilt after arrivals; callers re-check status, since combat
-  /// changes it during the day.
-  std::vector<std::uint32_t> roster;
-  std::vector<std::size_t> roster_start;
+  /// refreshed), one bucket per (node, faction): roster[nf(n, f)]. Refreshed after arrivals;
+  /// callers re-check status, since combat changes it during the day. A full rebuild lists a
+  /// bucket in index order; between rebuilds a leaver's entry is replaced by the bucket's last
+  /// and a newcomer appended (roster_bucket and roster_slot say where each fighter's entry
+  /// is), so a day's refresh costs O(changes). The order is a function of the run's history
+  /// alone: the same whatever the threads.
+  std::vector<std::vector<std::uint32_t>> roster;
+  std::vector<std::uint32_t> roster_bucket;  ///< per fighter entry: its bucket, or kNoBucket
+  std::vector<std::uint32_t> roster_slot;    ///< per fighter entry: its place in that bucket
+  static constexpr std::uint32_t kNoBucket = 0xFFFFFFFFu;
   /// Between two full rebuilds (build_roster(), after each compaction) the roster is kept
   /// incrementally by refresh_roster(), from the changes the phases note: who may have left a
   /// bucket ((node x F + faction) << 32 | fighter), who may have come to stand somewhere.
@@ -230,6 +236,12 @@ struct World {
   std::vector<std::uint32_t> roster_add;
   std::vector<std::uint32_t> ordered;
   std::vector<std::vector<std::uint32_t>> arrivals;
+  /// By day: the fighters who may decide that day (check_day) and the wounded due back
+  /// (recover_day). Entries may be stale; the rules re-check. Entries [checks_drawn, live)
+  /// and those in `unchecked` have had no check day drawn yet (new fighters).
+  std::vector<std::vector<std::uint32_t>> checks, recoveries;
+  std::vector<std::uint32_t> unchecked;
+  std::size_t checks_drawn = 0;
   std::vector<std::uint8_t> mark;  ///< scratch flags per fighter entry, all 0 between uses
   /// Kept up to date by every phase that changes a fighter: active fighters by faction and
   /// group (F x G), and by location and group (N x G). The ethnic mix and `armed` below are
@@ -281,8 +293,7 @@ struct World {
   }
   /// @brief The roster entries of faction f at node n.
   [[nodiscard]] std::span<const std::uint32_t> standing_at(int n, int f) const noexcept {
-    const std::size_t k = nf(n, f);
-    return {roster.data() + roster_start[k], roster_start[k + 1] - roster_start[k]};
+    return roster[nf(n, f)];
   }
   /// @brief Fighter i, standing at n with faction f, leaves that roster bucket (retired, on
   /// his way, or gone over to another faction).
@@ -293,6 +304,16 @@ struct World {
   void joins_roster(std::size_t i) { roster_add.push_back(static_cast<std::uint32_t>(i)); }
   /// @brief Fighter i has been given an order (target) that movement has to act on.
   void gives_order(std::size_t i) { ordered.push_back(static_cast<std::uint32_t>(i)); }
+  /// @brief Fighter i is listed for day d in `lists` (checks, recoveries or arrivals).
+  /// Days past the scenario's end are never reached: nobody is listed for them.
+  void list_for(std::vector<std::vector<std::uint32_t>>& lists, std::int64_t d, std::size_t i) const {
+    if (d >= spec->days) return;
+    const auto slot = static_cast<std::size_t>(d);
+    if (lists.size() <= slot) lists.resize(slot + 1);
+    lists[slot].push_back(static_cast<std::uint32_t>(i));
+  }
+  /// @brief Fighter i has been wounded (recover_day set): he is listed for that day.
+  void is_wounded(std::size_t i) { list_for(recoveries, fighters.recover_day[i], i); }
   /// @brief Fighter i has set off (next, arrive_day set): movement sees him on arrival.
   void sets_off(std::size_t i) {
     const auto d = static_cast<std::size_t>(fighters.arrive_day[i]);

@@ -242,9 +242,10 @@ TEST_CASE("defection: with several candidates the choice is a multinomial logit,
 
 TEST_CASE("desertion over many days: each day a share p of those still serving leaves, as the pay today says",
           "[engine][politics][desertion]") {
-  // Fighters decide through an exponential clock (docs/ODD.md 7.10), not a fresh uniform each
-  // day: the law must still be a daily chance p given everything so far. p changes on day 10
-  // (the payroll stops being paid) and travelling days count for nothing.
+  // Fighters decide on check days (a Bernoulli(q) process, each check accepted with p / q;
+  // docs/ODD.md 7.10), not with a fresh uniform each day: the law must still be a daily chance
+  // p given everything so far. p changes on day 10 (the payroll stops being paid) and
+  // travelling days count for nothing.
   const exec::Executor ex(1);
   const Ids i = ids();
   const double base = 0.02, unpaid = 0.08;
@@ -268,7 +269,7 @@ TEST_CASE("desertion over many days: each day a share p of those still serving l
     const bool paid = d < 10;
     w.factions.paid_share[static_cast<std::size_t>(i.rebels)] = paid ? 1.0 : 0.0;
     // On days 5 and 6 half of them are on the road (kept out of the garrison by hand): they
-    // do not decide, and their clocks stand still.
+    // do not decide.
     std::vector<std::size_t> away;
     if (d == 5 || d == 6)
       for (std::size_t k = 0; k < w.fighters.size(); k += 2)
