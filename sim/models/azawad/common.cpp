@@ -162,7 +162,7 @@ void sweep(World& w, const exec::Executor& ex, const std::function<void(std::siz
   // The retired are moved out of the way once they are more than a sixteenth of the entries
   // the passes walk (the roster, rebuilt below, is the only thing holding indices).
   if (w.fighters.retired * 16 > w.fighters.live) {
-    w.fighters.compact();
+    w.fighters.compact(ex);
     relist_by_day(w);
   }
   const std::size_t n = w.fighters.live;

@@ -149,6 +149,9 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
     else w.list_for(w.checks, fi.check_day[i], i);
   }
   w.unchecked.clear();
+  // In memory order (far fewer cache misses on a big run), each once.
+  std::sort(due.begin(), due.end());
+  due.erase(std::unique(due.begin(), due.end()), due.end());
   struct Part {
     std::vector<std::uint32_t> deciding, later;
   };

@@ -1,5 +1,7 @@
 #include "models/azawad/world.hpp"
 
+#include "core/exec/executor.hpp"
+
 #include <algorithm>
 #include <type_traits>
 #include <cmath>
@@ -67,18 +69,40 @@ std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc,
   return i;
 }
 
-void Fighters::compact() {
-  std::vector<std::uint32_t> order;
-  order.reserve(live);
-  for (std::size_t i = 0; i < live; ++i)
-    if (living(status[i])) order.push_back(static_cast<std::uint32_t>(i));
-  const std::size_t kept = order.size();
-  for (std::size_t i = 0; i < live; ++i)
-    if (!living(status[i])) order.push_back(static_cast<std::uint32_t>(i));
+void Fighters::compact(const exec::Executor& ex) {
+  // Where each entry goes: the living first, then the retired, each in their order. The
+  // destinations come from per-chunk counts, so the chunks can be gathered independently.
+  constexpr std::size_t grain = 1u << 14;
+  const std::size_t chunks = (live + grain - 1) / grain;
+  std::vector<std::size_t> living_in(chunks, 0);
+  ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
+    std::size_t k = 0;
+    for (std::size_t i = b; i < e; ++i) k += living(status[i]);
+    living_in[b / grain] = k;
+  });
+  std::size_t kept = 0;
+  std::vector<std::size_t> first_living(chunks), first_retired(chunks);
+  for (std::size_t c = 0; c < chunks; ++c) first_living[c] = std::exchange(kept, kept + living_in[c]);
+  std::size_t retired_at = kept;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    first_retired[c] = retired_at;
+    retired_at += std::min(live, (c + 1) * grain) - c * grain - living_in[c];
+  }
+  std::vector<std::uint32_t> order(live);  // order[destination] = source
+  ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
+    std::size_t l = first_living[b / grain], r = first_retired[b / grain];
+    for (std::size_t i = b; i < e; ++i) order[living(status[i]) ? l++ : r++] = static_cast<std::uint32_t>(i);
+  });
   for_each_array([&](auto& v) {
-    std::vector<std::decay_t<decltype(v[0])>> moved(order.size());
-    for (std::size_t k = 0; k < order.size(); ++k) moved[k] = v[order[k]];
-    std::copy(moved.begin(), moved.end(), v.begin());
+    using T = std::decay_t<decltype(v[0])>;
+    std::vector<T> moved(live);
+    ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
+      for (std::size_t k = b; k < e; ++k) moved[k] = v[order[k]];
+    });
+    ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
+      std::copy(moved.begin() + static_cast<std::ptrdiff_t>(b), moved.begin() + static_cast<std::ptrdiff_t>(e),
+                v.begin() + static_cast<std::ptrdiff_t>(b));
+    });
   });
   live = kept;
   retired = 0;

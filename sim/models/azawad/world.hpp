@@ -76,8 +76,9 @@ struct Fighters {
     ++retired;
   }
   /// @brief Moves the retired entries of [0, live) behind the living, keeping the living in
-  /// their order; invalidates indices (call only where the roster is rebuilt next).
-  void compact();
+  /// their order; invalidates indices (call only where the roster is rebuilt next). In fixed
+  /// chunks, in parallel when the executor has several threads: the same result either way.
+  void compact(const exec::Executor& ex);
   /// @brief Bytes of state per fighter (for the memory budget).
   [[nodiscard]] static constexpr std::size_t bytes_per_fighter() noexcept {
     return sizeof(std::uint64_t) + 7 * sizeof(std::int16_t) + sizeof(std::int8_t) +
