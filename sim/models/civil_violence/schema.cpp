@@ -29,6 +29,7 @@ class SpecReader {
     read_meta(top);
     bool grid_ok = false;
     if (const Node* n = top.required("world", "the grid {width, height, steps, movement?}")) grid_ok = read_world(*n);
+    if (const Node* n = top.optional("rules")) read_rules(*n);
     if (const Node* n = top.optional("outputs")) read_outputs(*n);
     if (const Node* n = top.required("parameters", "every parameter of the model with a prior")) {
       spec_.parameters = read_parameters(r_, *n, "parameters", parameter_table());
@@ -76,6 +77,15 @@ class SpecReader {
     spec_.height = static_cast<int>(*height);
     spec_.steps = *steps;
     return true;
+  }
+
+  void read_rules(const Node& node) {
+    MapReader m(r_, node, "rules", "{arrest_ratio: round | floor}");
+    if (!m.ok()) return;
+    static constexpr std::string_view kRatios[] = {"round", "floor"};
+    if (auto v = m.choice("arrest_ratio", kRatios, false))
+      spec_.arrest_ratio = *v == "floor" ? ArrestRatio::floor : ArrestRatio::round;
+    m.finish();
   }
 
   void read_outputs(const Node& node) {

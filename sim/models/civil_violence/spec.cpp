@@ -71,7 +71,8 @@ std::vector<SummaryItem> CivilViolenceScenario::summary() const {
   return {
       {"model", "civil_violence"},
       {"grid", std::to_string(s.width) + " x " + std::to_string(s.height) + " torus, " + std::to_string(s.steps) + " steps" +
-                   (s.movement ? "" : ", no movement")},
+                   (s.movement ? "" : ", no movement") +
+                   (s.arrest_ratio == ArrestRatio::floor ? ", C / A rounded down" : ", round(C / A)")},
       {"agents", "citizens " + format_number(p.value("population.citizen_density")) + ", cops " +
                      format_number(p.value("population.cop_density")) + " of cells"},
       {"legitimacy", format_number(p.value("citizens.legitimacy")) + (shocks.empty() ? "" : ", then " + shocks)},

@@ -24,6 +24,12 @@ struct LegitimacyShock {
   double legitimacy = 0;   ///< the value reached
 };
 
+/// @brief How C / A becomes an integer in P = 1 - exp(-k [C / A]).
+enum class ArrestRatio {
+  round,  ///< Python's round (halves to even): the Mesa example, the default
+  floor,  ///< rounded down: NetLogo's Rebellion, and the rule the paper's figures need
+};
+
 /// @brief Everything a run needs, validated.
 struct ScenarioSpec {
   std::string name;
@@ -32,6 +38,7 @@ struct ScenarioSpec {
   int height = 40;           ///< cells
   std::int64_t steps = 200;  ///< steps after the initial state
   bool movement = true;      ///< agents not in jail move after acting
+  ArrestRatio arrest_ratio = ArrestRatio::round;
   /// An outburst starts when the active share reaches this and ends when it falls below half
   /// of it (docs/civil-violence.md, "Outbursts").
   double outburst_share = 0.05;

@@ -96,7 +96,8 @@ AZSIM_CV_INLINE void maybe_move(World& w, const Diamond& d, std::uint32_t id, co
 AZSIM_CV_INLINE double arrest_probability(const World& w, std::uint32_t id, const Sight& sight) noexcept {
   // A: the actives in vision plus the citizen itself (counted once, whatever its state).
   const int actives = 1 + sight.actives - w.active[id];
-  return w.arrest_probability[static_cast<std::size_t>(round_ratio(sight.cops, actives))];
+  const int ratio = w.spec->arrest_ratio == ArrestRatio::floor ? sight.cops / actives : round_ratio(sight.cops, actives);
+  return w.arrest_probability[static_cast<std::size_t>(ratio)];
 }
 
 AZSIM_CV_INLINE void act_citizen(World& w, std::uint32_t id, double one_minus_legitimacy, View& v) noexcept {

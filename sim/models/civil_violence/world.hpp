@@ -97,7 +97,7 @@ struct Sight {
 [[nodiscard]] Sight look(const World& w, const Diamond& view, int x, int y) noexcept;
 
 /// @brief The estimated arrest probability of citizen `id` where it stands:
-/// P = 1 - exp(-k round(C / A)), C the cops and A the active citizens in its vision plus itself.
+/// P = 1 - exp(-k round(C / A)) (or floor, by the scenario's rules), C the cops and A the active citizens in its vision plus itself.
 [[nodiscard]] double estimated_arrest_probability(const World& w, std::int32_t id) noexcept;
 
 /// @brief Puts a new agent on the empty cell (x, y) (for tests and hand-made worlds); returns its id.

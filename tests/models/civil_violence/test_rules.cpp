@@ -142,6 +142,23 @@ TEST_CASE("estimated arrest probability at known configurations: P = 1 - exp(-2.
   }
 }
 
+TEST_CASE("rules.arrest_ratio: floor rounds C / A down (NetLogo's Rebellion)", "[civil_violence]") {
+  auto spec = test::empty_spec();
+  spec.arrest_ratio = ArrestRatio::floor;
+  World w = build_world(spec, test::no_agents(), {1, 0});
+  const auto me = add_agent(w, Kind::citizen, 20, 20, 0.5, 0.5);
+  for (int k = 0; k < 3; ++k) add_agent(w, Kind::cop, 18 + k, 22);
+  set_active(w, add_agent(w, Kind::citizen, 25, 20), true);
+  CHECK(estimated_arrest_probability(w, me) == Approx(1 - std::exp(-2.3)));  // floor(3/2) = 1, round gives 2
+  add_agent(w, Kind::cop, 21, 21);
+  set_active(w, add_agent(w, Kind::citizen, 19, 19), true);
+  CHECK(estimated_arrest_probability(w, me) == Approx(1 - std::exp(-2.3)));  // floor(4/3) = 1
+  set_active(w, add_agent(w, Kind::citizen, 19, 21), true);
+  CHECK(estimated_arrest_probability(w, me) == Approx(1 - std::exp(-2.3)));  // floor(4/4) = 1
+  set_active(w, add_agent(w, Kind::citizen, 18, 21), true);
+  CHECK(estimated_arrest_probability(w, me) == 0.0);  // floor(4/5) = 0
+}
+
 TEST_CASE("a citizen is active exactly when G - R P > T, with G = H (1 - L)", "[civil_violence]") {
   // No cop anywhere: P = 0, so active iff H (1 - 0.8) > 0.1, i.e. H > 0.5; movement off.
   auto spec = test::empty_spec(1);
