@@ -16,7 +16,7 @@ constexpr std::array kTable{
     ParameterInfo{"citizens", "threshold", "grievance units", D::non_negative,
                   "T: a citizen is active when G - R P > T."},
     ParameterInfo{"citizens", "arrest_constant", "per cop-to-active ratio", D::positive,
-                  "k in the estimated arrest probability P = 1 - exp(-k round(C / A))."},
+                  "k in the estimated arrest probability P = 1 - exp(-k round(C / A)) (floor with rules.arrest_ratio: floor)."},
     ParameterInfo{"citizens", "vision", "cells", D::positive,
                   "Radius of a citizen's von Neumann (diamond) neighbourhood, rounded to an integer."},
     ParameterInfo{"cops", "vision", "cells", D::positive,
