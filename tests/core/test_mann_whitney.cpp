@@ -48,7 +48,7 @@ TEST_CASE("Mann-Whitney: the p-values of scipy's asymptotic test, ties and conti
   }
 }
 
-TEST_CASE("Mann-Whitney: all values tied give no evidence; an empty sample is refused", "[stats]") {
+TEST_CASE("Mann-Whitney: all values tied give no evidence, an empty sample is refused", "[stats]") {
   const std::vector<double> x{3, 3, 3}, y{3, 3};
   const auto r = mann_whitney_u(x, y);
   CHECK(r.p_two_sided == 1.0);

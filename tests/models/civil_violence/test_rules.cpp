@@ -176,7 +176,7 @@ TEST_CASE("a citizen is active exactly when G - R P > T, with G = H (1 - L)", "[
   check_invariants(w);
 }
 
-TEST_CASE("a cop arrests an active citizen in view; jail terms are served turn by turn", "[civil_violence]") {
+TEST_CASE("a cop arrests an active citizen in view, and jail terms are served turn by turn", "[civil_violence]") {
   auto spec = test::empty_spec(60);
   spec.movement = false;
   RunParameters p = test::no_agents();

@@ -70,7 +70,7 @@ TEST_CASE("civil_violence: the shipped scenarios are valid", "[civil_violence][s
   CHECK(steps->spec().shocks[0].over == 70);
 }
 
-TEST_CASE("civil_violence: a minimal scenario loads; movement and outputs have defaults", "[civil_violence][schema]") {
+TEST_CASE("civil_violence: a minimal scenario loads, movement and outputs have defaults", "[civil_violence][schema]") {
   TempDir dir;
   const std::string text = kHead + "world: {width: 40, height: 40, steps: 200}\n" + parameters_block();
   REQUIRE(errors_of(dir, text).empty());
