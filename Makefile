@@ -51,7 +51,7 @@ test: build
 # The loader tests under AddressSanitizer + UndefinedBehaviorSanitizer (part of .ci/run).
 sanitize-test: deps
 	@cmake --preset sanitize >/dev/null
-	@cmake --build --preset sanitize -j $(JOBS) --target azsim test_core test_azawad_schema test_app
+	@cmake --build --preset sanitize -j $(JOBS) --target azsim test_core test_azawad_schema test_app test_civil_violence_schema
 	@cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS) -L sanitize
 

@@ -126,6 +126,31 @@ def fan_data(strength: pd.DataFrame, factions: pd.DataFrame = None) -> pd.DataFr
     return out.reset_index(drop=True)
 
 
+STATE_ORDER = ("active", "jailed", "quiet")
+STATE_COLOURS = {"active": "#C62828", "jailed": "#455A64", "quiet": "#1E88E5"}
+
+
+def states_data(states: pd.DataFrame) -> pd.DataFrame:
+    """Citizens in each state per step (a civil-violence ensemble's states.csv), for a fan chart.
+
+    Columns: `step`, `state`, `mean`, `q05`…`q95`, `colour`; states in the order active, jailed,
+    quiet (any other after them), steps increasing. Raises ValueError when a row's quantiles are
+    not ordered, which would be the writer's bug.
+    """
+    out = states[["day", "state", "mean", *QUANTILES]].rename(columns={"day": "step"}).copy()
+    q = out[list(QUANTILES)].to_numpy(dtype=float)
+    bad = np.flatnonzero((np.diff(q, axis=1) < -1e-9).any(axis=1))
+    if bad.size:
+        row = out.iloc[bad[0]]
+        raise ValueError(f"states.csv: quantiles not ordered for {row.state} at step {row.step}")
+    present = list(dict.fromkeys(out["state"]))
+    order = [s for s in STATE_ORDER if s in set(present)] + [s for s in present if s not in STATE_ORDER]
+    rank = {s: i for i, s in enumerate(order)}
+    out["colour"] = out["state"].map(lambda s: STATE_COLOURS.get(s, palette_colour(rank[s])))
+    out = out.sort_values(["state", "step"], key=lambda c: c.map(rank) if c.name == "state" else c)
+    return out.reset_index(drop=True)
+
+
 # --- Outcomes and targets ---------------------------------------------------------------------
 
 def outcome_columns(runs: dict, exclude=()) -> list:

@@ -150,6 +150,56 @@ def draw_fans(fan: pd.DataFrame, title: str = "") -> Figure:
     return fig
 
 
+@styled
+def draw_states(fan: pd.DataFrame, schedules: pd.DataFrame = None, title: str = "") -> Figure:
+    """One panel per citizens' state (a civil-violence ensemble): median, 50% and 90% bands per
+    step; with several ensembles (column `ensemble`) the first filled and the others dashed. The
+    legitimacy schedule (`schedules`: step, legitimacy, ensemble), when given, on a right axis."""
+    states = list(dict.fromkeys(fan["state"]))
+    ensembles = list(dict.fromkeys(fan["ensemble"]))
+    fig, axes = panels(len(states), 3, 4.2, 2.6, sharex=True)
+    for ax, state in zip(axes, states):
+        for k, label in enumerate(ensembles):
+            f = fan[(fan["state"] == state) & (fan["ensemble"] == label)]
+            if f.empty:
+                continue
+            c = f["colour"].iloc[0]
+            if k == 0:
+                ax.fill_between(f["step"], f["q05"], f["q95"], color=c, alpha=0.2, linewidth=0)
+                ax.fill_between(f["step"], f["q25"], f["q75"], color=c, alpha=0.4, linewidth=0)
+                ax.plot(f["step"], f["q50"], color=c, linewidth=1.4)
+                ax.plot(f["step"], f["mean"], color=c, linewidth=0.8, linestyle=":")
+            else:
+                for lo, hi, lw in (("q05", "q95", 0.5), ("q25", "q75", 0.9)):
+                    ax.plot(f["step"], f[lo], color="black", linestyle="--", linewidth=lw)
+                    ax.plot(f["step"], f[hi], color="black", linestyle="--", linewidth=lw)
+                ax.plot(f["step"], f["q50"], color="black", linestyle="--", linewidth=1.4)
+        if schedules is not None and len(schedules):
+            twin = ax.twinx()
+            for k, label in enumerate(ensembles):
+                sch = schedules[schedules["ensemble"] == label]
+                twin.plot(sch["step"], sch["legitimacy"], color="grey", linewidth=0.9,
+                          linestyle="-" if k == 0 else "--")
+            twin.set_ylim(0, 1)
+            twin.set_ylabel("legitimacy", color="grey")
+            twin.tick_params(axis="y", colors="grey")
+            twin.spines["right"].set_visible(True)
+        ax.set_title(f"{state} citizens")
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("step")
+    handles = [Patch(facecolor="grey", alpha=0.2, label="90% band"), Patch(facecolor="grey", alpha=0.5, label="50% band"),
+               Line2D([], [], color="grey", label="median"), Line2D([], [], color="grey", linestyle=":", label="mean")]
+    if schedules is not None and len(schedules):
+        handles.append(Line2D([], [], color="grey", linewidth=0.9, label="legitimacy (right axis)"))
+    if len(ensembles) > 1:
+        handles = [Line2D([], [], color="grey", linewidth=4, label=f"{ensembles[0]} (filled)"),
+                   *[Line2D([], [], color="black", linestyle="--", label=f"{e} (dashed)") for e in ensembles[1:]],
+                   *handles]
+    bottom_legend(fig, handles=handles, ncol=len(handles))
+    fig.suptitle(title or "Citizens by state per step, over runs")
+    return fig
+
+
 # --- 3. Outcomes, hit rates and the forest plot ---------------------------------------------------
 
 def histogram_bins(values: np.ndarray) -> np.ndarray:
@@ -228,9 +278,11 @@ def draw_forest(forest: pd.DataFrame, title: str = "") -> Figure:
     for group in dict.fromkeys(outcomes["group"]):
         layout.append((group, True, None))
         layout += [(r.label, False, r) for r in outcomes[outcomes["group"] == group].itertuples()]
-    heights = [max(len(targets), 1) + 1.5, max(len(layout), 1) + 1.5]
+    # A model without targets (civil violence) gets the outcomes panel alone.
+    heights = ([max(len(targets), 1) + 1.5] if len(targets) else []) + [max(len(layout), 1) + 1.5]
     fig = Figure(figsize=(10, 0.2 * sum(heights) + 1.2), layout="constrained")
-    ax_t, ax_o = fig.subplots(2, 1, gridspec_kw={"height_ratios": heights})
+    axes = fig.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights}, squeeze=False).ravel()
+    ax_t, ax_o = (axes[0], axes[1]) if len(targets) else (None, axes[0])
 
     def whiskers(ax, ys, r):
         significant = (r.x_low > 0) or (r.x_high < 0)
@@ -241,14 +293,15 @@ def draw_forest(forest: pd.DataFrame, title: str = "") -> Figure:
                 transform=blended_transform_factory(ax.transAxes, ax.transData), va="center", fontsize=6,
                 color=colour)
 
-    for y, r in enumerate(targets.itertuples()):
-        whiskers(ax_t, y, r)
-    ax_t.set_yticks(range(len(targets)), list(targets["label"]))
-    ax_t.set_ylim(len(targets) - 0.5, -0.5)
-    ax_t.set_xlim(-1, 1)
-    ax_t.axvline(0, color="grey", linewidth=0.6)
-    ax_t.set_xlabel("difference in hit rate (counterfactual − baseline)")
-    ax_t.set_title("Targets")
+    if ax_t is not None:
+        for y, r in enumerate(targets.itertuples()):
+            whiskers(ax_t, y, r)
+        ax_t.set_yticks(range(len(targets)), list(targets["label"]))
+        ax_t.set_ylim(len(targets) - 0.5, -0.5)
+        ax_t.set_xlim(-1, 1)
+        ax_t.axvline(0, color="grey", linewidth=0.6)
+        ax_t.set_xlabel("difference in hit rate (counterfactual − baseline)")
+        ax_t.set_title("Targets")
     for y, (_, header, r) in enumerate(layout):
         if not header:
             whiskers(ax_o, y, r)

@@ -97,7 +97,16 @@ def make_hit_rates(layout: Layout, options: Options) -> list:
 
 
 def make_targets(layout: Layout, options: Options) -> list:
-    return [("targets", draw.draw_targets(data.targets_data(layout.read("targets.csv"))))]
+    targets = data.targets_data(layout.read("targets.csv"))
+    return [("targets", draw.draw_targets(targets))] if len(targets) else []  # none: a model without targets
+
+
+def make_states(layout: Layout, options: Options) -> list:
+    fans = {label: data.states_data(data_files(d, "states.csv")) for label, d in layout.ensembles.items()}
+    schedules = {label: s for label, d in layout.ensembles.items()
+                 if (s := data_files(d, "schedule.csv", required=False)) is not None}
+    title = "Citizens by state per step, over runs" + (f" ({' and '.join(layout.ensembles)})" if layout.is_paired else "")
+    return [("states", draw.draw_states(_stack(fans), _stack(schedules) if schedules else None, title))]
 
 
 def make_forest(layout: Layout, options: Options) -> list:
@@ -170,6 +179,8 @@ KINDS = (
     Kind("control", "node × day heatmap of who holds each town, with the targets' windows", make_control,
          needs=("control.csv", "factions.csv")),
     Kind("strength", "fan charts of each faction's fighters", make_strength, needs=("strength.csv",)),
+    Kind("states", "fan charts of active, jailed and quiet citizens per step (civil violence)", make_states,
+         needs=("states.csv",)),
     Kind("outcomes", "histograms of the scalar outcomes", make_outcomes, needs=("runs.csv",)),
     Kind("hit-rates", "targets' hit rates over runs, as bars", make_hit_rates, needs=("runs.csv",)),
     Kind("targets", "targets' hit rates with Wilson intervals", make_targets, needs=("targets.csv",)),

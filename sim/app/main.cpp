@@ -21,6 +21,7 @@
 #include "core/run/ensemble.hpp"
 #include "core/run/manifest.hpp"
 #include "core/run/progress.hpp"
+#include "core/run/rows.hpp"
 #include "core/calibrate/abc.hpp"
 #include "core/calibrate/fidelity.hpp"
 #include "core/run/sensitivity.hpp"
@@ -30,12 +31,14 @@
 #include "core/text.hpp"
 #include "core/version.hpp"
 #include "models/azawad/model.hpp"
+#include "models/civil_violence/model.hpp"
 
 namespace {
 
 azsim::ModelRegistry make_registry() {
   azsim::ModelRegistry registry;
   registry.add(azsim::azawad::make_model());
+  registry.add(azsim::civil_violence::make_model());
   return registry;
 }
 
@@ -130,6 +133,21 @@ void print_targets(const std::filesystem::path& dir) {
   std::cout << std::setprecision(6);
 }
 
+bool has_targets(const std::filesystem::path& dir) {
+  return azsim::io::read_csv(azsim::io::read_file(dir / "targets.csv")).size() > 1;
+}
+
+/// @brief Each outcome's median and 90% range over the runs, from the folder's runs.csv.
+void print_outcome_medians(const std::filesystem::path& dir) {
+  const auto runs = azsim::read_runs_csv(dir / "runs.csv", 2);  // run, seed
+  std::cout << "outcomes over the runs: median [5%-95%]\n";
+  for (std::size_t c = 0; c < runs.names.size(); ++c)
+    std::cout << "  " << std::left << std::setw(24) << runs.names[c] << std::right << " "
+              << azsim::format_rounded(azsim::sample_quantile(runs.columns[c], 0.5)) << "  ["
+              << azsim::format_rounded(azsim::sample_quantile(runs.columns[c], 0.05)) << "-"
+              << azsim::format_rounded(azsim::sample_quantile(runs.columns[c], 0.95)) << "]\n";
+}
+
 int cmd_ensemble(const azsim::ModelRegistry& registry, const RunOptions& o, const char* command) {
   require_files({o.scenario});
   auto scenario = azsim::load_scenario(registry, o.scenario, o.sets);
@@ -137,9 +155,13 @@ int cmd_ensemble(const azsim::ModelRegistry& registry, const RunOptions& o, cons
   if (r.interrupted) return report_interrupted(r, o.out);
   if (!o.quiet) {
     std::cout << scenario->name() << ": " << o.runs << " runs of seed " << o.seed << " ("
-              << r.made << " made now) in " << azsim::format_duration(r.wall_seconds) << "\n"
-              << "target hit rates (95% interval):\n";
-    print_targets(o.out);
+              << r.made << " made now) in " << azsim::format_duration(r.wall_seconds) << "\n";
+    if (has_targets(o.out)) {
+      std::cout << "target hit rates (95% interval):\n";
+      print_targets(o.out);
+    } else {
+      print_outcome_medians(o.out);  // a model without targets (civil_violence)
+    }
     std::cout << "outputs in " << o.out << " (plots: azsim plot " << o.out << ")\n";
   }
   return 0;
@@ -167,8 +189,15 @@ int cmd_run(const azsim::ModelRegistry& registry, const RunOptions& o, const cha
   if (!o.quiet) {
     int hits = 0;
     for (const auto& t : summary.targets) hits += t.hit ? 1 : 0;
-    std::cout << scenario->name() << ": seed " << o.seed << ", run " << o.run << " in " << wall << " s; "
-              << hits << " of " << summary.targets.size() << " targets hit\n";
+    std::cout << scenario->name() << ": seed " << o.seed << ", run " << o.run << " in " << wall << " s";
+    if (summary.targets.empty()) {  // a model without targets: its outcomes
+      std::cout << "\n";
+      for (const auto& out : summary.outcomes)
+        std::cout << "  " << std::left << std::setw(24) << out.name << std::right << " "
+                  << (out.value ? azsim::format_rounded(*out.value) : std::string("NA")) << " " << out.unit << "\n";
+    } else {
+      std::cout << "; " << hits << " of " << summary.targets.size() << " targets hit\n";
+    }
     for (const auto& t : summary.targets)
       std::cout << "  " << (t.hit ? "hit " : "miss") << "  " << t.id << "  (miss " << t.miss << ")  "
                 << t.description << "\n";

@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/model.hpp"
 #include "models/azawad/model.hpp"
+#include "models/civil_violence/model.hpp"
 
 namespace fs = std::filesystem;
 using azsim::test::run_azsim;
@@ -88,6 +89,7 @@ const azsim::ModelRegistry& registry() {
   static const azsim::ModelRegistry r = [] {
     azsim::ModelRegistry reg;
     reg.add(azsim::azawad::make_model());
+    reg.add(azsim::civil_violence::make_model());  // as azsim has them, so "unknown model" lists both
     return reg;
   }();
   return r;
