@@ -80,6 +80,7 @@ ModelParams ModelParams::from(const ParameterSet& set) {
       {"negotiation.ceasefire_hazard", &p.negotiation.ceasefire_hazard},
       {"negotiation.violation_hazard", &p.negotiation.violation_hazard},
       {"negotiation.goal_shift_threshold", &p.negotiation.goal_shift_threshold},
+      {"negotiation.weariness_days", &p.negotiation.weariness_days},
   };
   if (fields.size() != parameter_table().size())
     throw std::logic_error("ModelParams has " + std::to_string(fields.size()) +

@@ -1,8 +1,10 @@
 // Phase 10, negotiation (S12, S27, S36, S37), per pair of a state faction and a faction at war
 // with it:
 //  - exhaustion of a faction = the share of its peak strength it has lost (dead, deserted,
-//    defected, captured); a separatist faction whose exhaustion passes goal_shift_threshold
-//    drops independence for autonomy (S27);
+//    defected, captured); its war-weariness = exhaustion remembered, an exponential average
+//    over about weariness_days (w += (exhaustion - w)(1 - e^(-1/weariness_days)) a day); a
+//    separatist faction whose weariness passes goal_shift_threshold drops independence for
+//    autonomy (S27): a sustained defeat, not a bad month;
 //  - a faction whose goal is independence or a sharia state does not negotiate with a state;
 //  - war -> talks with daily probability 1 - exp(-h), h = talks_base * (1 + losses_weight *
 //    (exhaustion_a + exhaustion_b) + displacement_weight * share displaced) * (1 +
@@ -23,14 +25,17 @@ namespace azsim::azawad {
 void negotiate(World& w) {
   const auto& p = w.params.negotiation;
   const ScenarioSpec& spec = *w.spec;
-  // Exhaustion.
+  // Exhaustion, and the weariness that remembers it.
+  const double memory_step = p.weariness_days > 0 ? -std::expm1(-1.0 / p.weariness_days) : 1.0;
   std::vector<double> exhaustion(static_cast<std::size_t>(w.F), 0.0);
   for (Index f = 0; f < w.F; ++f) {
     const auto fi = static_cast<std::size_t>(f);
     const auto now = static_cast<double>(w.factions.active[fi] + w.factions.wounded[fi]);
     w.factions.peak[fi] = std::max(w.factions.peak[fi], now);
     exhaustion[fi] = w.factions.peak[fi] > 0 ? 1.0 - now / w.factions.peak[fi] : 0.0;
-    if (w.factions.goal[fi] == Goal::independence && exhaustion[fi] > p.goal_shift_threshold) {
+    double& weariness = w.factions.weariness[fi];
+    weariness += (exhaustion[fi] - weariness) * memory_step;
+    if (w.factions.goal[fi] == Goal::independence && weariness > p.goal_shift_threshold) {
       w.goal_changes.push_back({w.day, f, Goal::independence, Goal::autonomy});
       w.factions.goal[fi] = Goal::autonomy;
       Event e;
@@ -38,7 +43,8 @@ void negotiate(World& w) {
       e.type = "goal_shift";
       e.sub_type = "independence to autonomy";
       e.actor1 = f;
-      e.notes = "negotiation: exhaustion " + std::to_string(exhaustion[fi]).substr(0, 4) + " above goal_shift_threshold";
+      e.notes = "negotiation: war-weariness " + std::to_string(weariness).substr(0, 4) + " (exhaustion " +
+                std::to_string(exhaustion[fi]).substr(0, 4) + ") above goal_shift_threshold";
       w.log(std::move(e));
     }
   }

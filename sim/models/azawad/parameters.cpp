@@ -152,7 +152,9 @@ constexpr std::array kTable{
     ParameterInfo{"negotiation", "violation_hazard", "per day", D::probability,
                   "Daily hazard that a ceasefire is violated."},
     ParameterInfo{"negotiation", "goal_shift_threshold", "exhaustion", D::probability,
-                  "Exhaustion (losses and lost towns) above which a separatist faction drops independence for autonomy."},
+                  "War-weariness (remembered exhaustion) above which a separatist faction drops independence for autonomy."},
+    ParameterInfo{"negotiation", "weariness_days", "days", D::non_negative,
+                  "Memory of exhaustion: war-weariness is exhaustion averaged exponentially over about this many days (0: today's exhaustion)."},
 };
 }  // namespace
 

@@ -203,6 +203,7 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   fs.initial.assign(F, 0);
   fs.paid_share.assign(F, 1.0);
   fs.peak.assign(F, 0.0);
+  fs.weariness.assign(F, 0.0);
   fs.campaign.assign(F, kNone);
   fs.campaign_since.assign(F, 0);
 

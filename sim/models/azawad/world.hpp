@@ -169,6 +169,7 @@ struct FactionState {
   std::vector<std::int64_t> initial;           ///< fighters at the start
   std::vector<double> paid_share;              ///< share of today's payroll actually paid
   std::vector<double> peak;                    ///< largest strength (active + wounded) so far
+  std::vector<double> weariness;               ///< exhaustion remembered (negotiation.weariness_days)
   std::vector<Index> campaign;                 ///< node the faction is attacking, or kNone
   std::vector<Day> campaign_since;
 };
