@@ -492,6 +492,13 @@ int main(int argc, char** argv) {
   } catch (const azsim::Error& e) {
     std::cerr << "azsim: " << e.what() << "\n";
     return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "azsim: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    // Never a crash: an error the code did not foresee still ends with a message and code 1.
+    std::cerr << "azsim: unexpected error: " << e.what() << "\n";
+    return 1;
   }
   return 0;
 }

@@ -59,6 +59,22 @@ std::string abbreviate(std::string_view text, std::size_t max) {
   return out;
 }
 
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out;
+  for (char c : text) {
+    if (out.size() >= max) return out + "...";
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string format_number(double value) {
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
