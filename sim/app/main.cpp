@@ -107,6 +107,9 @@ azsim::EnsembleOptions ensemble_options(const RunOptions& o, const char* command
   e.quiet = o.quiet;
   e.command = command;
   e.stop_after = o.stop_after;
+  // Testing (the SIGKILL tests): save the resume state this often instead of every 5 s.
+  if (const char* every = std::getenv("AZSIM_CHECKPOINT_SECONDS"); every && std::atof(every) > 0)
+    e.checkpoint_seconds = std::atof(every);
   return e;
 }
 
