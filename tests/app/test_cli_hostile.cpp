@@ -32,7 +32,7 @@ void expect(const std::string& args, int code, const std::string& message) {
 
 }  // namespace
 
-TEST_CASE("--set with bad paths and values: a clear error naming the --set", "[cli][hostile]") {
+TEST_CASE("bad paths and values in --set: a clear error naming the --set", "[cli][hostile]") {
   const std::string v = "validate " + kMinimal + " ";
   expect(v + "--set nodes[zzz].lat=1", 1, "--set nodes[zzz].lat=1: nodes[zzz].lat: names nothing that exists");
   expect(v + "--set factions[rebels].pay_cfa_per_dya=1", 1, "(did you mean 'pay_cfa_per_day'?)");
@@ -85,7 +85,7 @@ TEST_CASE("eval designs with missing, extra or non-numeric columns: an error wit
   CHECK(!fs::exists(dir / "v"));
 }
 
-TEST_CASE("--resume pointed at a folder of something else is refused, and the folder left alone", "[cli][hostile]") {
+TEST_CASE("a --resume pointed at a folder of something else is refused, and the folder left alone", "[cli][hostile]") {
   TempDir dir;
   fs::create_directories(dir / "mine");
   const std::string notes = dir.write("mine/notes.txt", "my notes\n");

@@ -292,7 +292,7 @@ TEST_CASE("absurd sizes: 10^7 nodes, 2,001 nodes, 65 groups", "[bad]") {
              "controller: none, assumption: synthetic}, ";
   const auto [many, seconds] = timed_errors(derived(dir, "many-nodes.yaml", "  - {path: nodes, value: [" + nodes + "]}\n"));
   CHECK(many.front().message == "has 2001 nodes; the model supports at most 2000 (its route tables hold every pair of nodes)");
-  CHECK(seconds < 5);
+  CHECK(seconds < 20);
   std::string groups;
   for (int i = 0; i < 65; ++i) groups += "{id: g" + std::to_string(i) + ", name: G}, ";
   const auto [g65, s65] = timed_errors(derived(dir, "groups.yaml", "  - {path: groups, value: [" + groups + "]}\n"));
@@ -309,7 +309,7 @@ TEST_CASE("files built to be slow to read are read in bounded time", "[bad]") {
     const auto [errors, seconds] = timed_errors(dir.write(name, text));
     INFO(errors.to_string());
     CHECK(errors.front().message.find(message) != std::string::npos);
-    CHECK(seconds < 10);  // about a second in a Release build; minutes if anything were quadratic
+    CHECK(seconds < 20);  // about a second in a Release build (sanitizers: a few); minutes if quadratic
   };
   // 100,000 keys in one mapping (duplicate detection must not be quadratic).
   std::string keys = "schema_version: 1\nmodel: azawad\nmeta:\n";
