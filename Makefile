@@ -7,7 +7,7 @@ PRESET ?= $(if $(CI),ci,release)
 BUILD := build
 AZSIM := $(BUILD)/bin/azsim
 
-.PHONY: demo test deps build sanitize-test clean calibrate
+.PHONY: demo test deps build sanitize-test tsan-test fuzz clean calibrate
 
 deps:
 	@scripts/install-deps
@@ -48,12 +48,45 @@ calibrate: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The loader tests under AddressSanitizer + UndefinedBehaviorSanitizer (part of .ci/run).
+# A short, threaded workload of the historical scenario for the sanitizers: one run on two
+# threads (the phases' parallel loops), then an ensemble on two threads (runs in parallel).
+SAN_SCENARIO := scenarios/azawad-2012-2014.yaml
+define san_workload
+	@rm -rf $(1)/san-run $(1)/san-ensemble
+	@$(1)/bin/azsim run $(SAN_SCENARIO) --seed 3 --threads 2 -q --out $(1)/san-run
+	@$(1)/bin/azsim run $(SAN_SCENARIO) --runs $(2) --seed 3 --threads 2 -q --out $(1)/san-ensemble
+	@rm -rf $(1)/san-run $(1)/san-ensemble
+endef
+
+# The core, loader and command tests, then a short ensemble, under AddressSanitizer +
+# UndefinedBehaviorSanitizer (part of .ci/run).
+sanitize-test: export ASAN_OPTIONS = detect_leaks=1
+sanitize-test: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 sanitize-test: deps
 	@cmake --preset sanitize >/dev/null
 	@cmake --build --preset sanitize -j $(JOBS) --target azsim test_core test_azawad_schema test_app test_civil_violence_schema
-	@cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --output-on-failure -j $(JOBS) -L sanitize
+	@cd build-sanitize && ctest --output-on-failure -j $(JOBS) -L sanitize
+	@echo "== a short ensemble under ASan + UBSan =="
+	$(call san_workload,build-sanitize,6)
+
+# A short threaded run and ensemble under ThreadSanitizer (part of .ci/run). The build's
+# executor runs on plain std::thread workers: Debian's libtbb is not instrumented, and TSan
+# reports false races inside it (docs/reliability.md).
+tsan-test: export TSAN_OPTIONS = halt_on_error=1:second_deadlock_stack=1
+tsan-test: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS) --target azsim
+	@echo "== a short threaded run and ensemble under TSan (std::thread executor) =="
+	$(call san_workload,build-tsan,4)
+
+# libFuzzer over the scenario loader, --set and eval's design CSV, FUZZ_SECONDS in total
+# (split evenly; one target at a time). Needs clang-14: scripts/install-deps --with-fuzz.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps --with-fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_scenario fuzz_override fuzz_design
+	@scripts/run-fuzz $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-debug build-sanitize
+	rm -rf build build-debug build-sanitize build-tsan build-fuzz

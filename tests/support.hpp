@@ -1,7 +1,10 @@
 #pragma once
 // Helpers shared by the tests: paths into the source tree, running the azsim binary.
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,9 +12,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+extern char** environ;
 
 namespace azsim::test {
 
@@ -78,6 +85,42 @@ class TempDir {
 inline std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// @brief Every file of a folder but run-info.json (which may differ between identical
+/// runs), by relative path, with its bytes.
+inline std::map<std::string, std::string> files_of(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().filename() != "run-info.json")
+      out[std::filesystem::relative(e.path(), dir).string()] = slurp(e.path());
+  return out;
+}
+
+/// @brief Starts azsim with `args` (no shell), stdout and stderr to `log`; returns its pid
+/// (-1 on failure), for tests that signal it.
+inline pid_t spawn_azsim(const std::vector<std::string>& args, const std::filesystem::path& log) {
+  std::vector<std::string> all{AZSIM_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, AZSIM_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+/// @brief The words of a command line (split at spaces; no quoting).
+inline std::vector<std::string> split_words(const std::string& words) {
+  std::vector<std::string> out;
+  std::istringstream in(words);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
 }
 
 }  // namespace azsim::test

@@ -110,6 +110,9 @@ azsim::EnsembleOptions ensemble_options(const RunOptions& o, const char* command
   e.quiet = o.quiet;
   e.command = command;
   e.stop_after = o.stop_after;
+  // Testing (the SIGKILL tests): save the resume state this often instead of every 5 s.
+  if (const char* every = std::getenv("AZSIM_CHECKPOINT_SECONDS"); every && std::atof(every) > 0)
+    e.checkpoint_seconds = std::atof(every);
   return e;
 }
 
@@ -520,6 +523,13 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const azsim::Error& e) {
     std::cerr << "azsim: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "azsim: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    // Never a crash: an error the code did not foresee still ends with a message and code 1.
+    std::cerr << "azsim: unexpected error: " << e.what() << "\n";
     return 1;
   }
   return 0;

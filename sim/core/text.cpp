@@ -25,8 +25,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string> closest_match(std::string_view word,
                                          std::span<const std::string> candidates) {
   std::optional<std::string> best;
+  // Names are short; a suggestion for a hostile megabyte-long word would cost its length
+  // squared, and would not help anyone.
+  constexpr std::size_t kLongest = 128;
+  if (word.size() > kLongest) return best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
+    if (c.size() > kLongest) continue;
     std::size_t d = edit_distance(word, c);
     // A candidate that contains the word (or the reverse) is a likely intent too.
     if (d >= best_distance && word.size() >= 4 &&
@@ -50,6 +55,22 @@ std::string abbreviate(std::string_view text, std::size_t max) {
   for (char c : text) {
     if (out.size() >= max) return out + "...";
     out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  }
+  return out;
+}
+
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out;
+  for (char c : text) {
+    if (out.size() >= max) return out + "...";
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", u);
+      out += hex;
+    } else {
+      out += c;
+    }
   }
   return out;
 }

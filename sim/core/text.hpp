@@ -23,6 +23,10 @@ namespace azsim {
 /// @brief Shortens text for a message, e.g. a long scalar: at most `max` characters plus "...".
 [[nodiscard]] std::string abbreviate(std::string_view text, std::size_t max = 40);
 
+/// @brief `text` made safe to print in a message: control bytes (NUL, escape, ...) shown as
+/// \xNN, cut to about `max` characters with "..." after.
+[[nodiscard]] std::string printable(std::string_view text, std::size_t max = 60);
+
 /// @brief Formats a double the shortest way that reads back exactly.
 [[nodiscard]] std::string format_number(double value);
 

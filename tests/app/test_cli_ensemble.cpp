@@ -14,10 +14,10 @@
 
 #include "../support.hpp"
 
-extern char** environ;
-
 namespace fs = std::filesystem;
+using azsim::test::files_of;
 using azsim::test::run_azsim;
+using azsim::test::spawn_azsim;
 using azsim::test::slurp;
 using azsim::test::TempDir;
 
@@ -28,37 +28,8 @@ const std::string kFast =
     "tests/data/good/minimal.yaml --set parameters.fighters.desertion_base.value=0.002 "
     "--set parameters.fighters.recruitment_rate.value=0.01";
 
-/// Every file of a folder but run-info.json, by relative path.
-std::map<std::string, std::string> files_of(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && e.path().filename() != "run-info.json") out[fs::relative(e.path(), dir).string()] = slurp(e.path());
-  return out;
-}
 
-/// Starts azsim with `args` (no shell), its output to `log`; returns its pid.
-pid_t spawn_azsim(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> all{AZSIM_BINARY};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, AZSIM_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
 
-std::vector<std::string> split(const std::string& words) {
-  std::vector<std::string> out;
-  std::istringstream in(words);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
 
 }  // namespace
 
@@ -116,7 +87,7 @@ TEST_CASE("usage errors of the ensemble commands", "[cli][ensemble]") {
 
 TEST_CASE("Ctrl-C stops an ensemble with nothing lost; --resume finishes it to the same bytes", "[cli][ensemble][resume]") {
   TempDir dir;
-  const auto args = split("run " + kFast + " --runs 80 --threads 2");
+  const auto args = azsim::test::split_words("run " + kFast + " --runs 80 --threads 2");
   // The whole ensemble in one go, for comparison.
   const auto whole = run_azsim("run " + kFast + " --runs 80 --threads 2 -q --out " + (dir / "whole").string());
   REQUIRE(whole.exit_code == 0);

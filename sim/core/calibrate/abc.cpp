@@ -215,20 +215,26 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
   std::vector<GenerationRow> history;
   Population pop;
   std::error_code ec;
-  if (o.resume) {
-    if (!fs::exists(dir / "manifest.json", ec) || !fs::exists(dir / "generations.csv", ec))
+  if (fs::is_directory(dir, ec)) io::remove_stale_temporaries(dir);  // what a killed azsim left half-written
+  // A resume of a folder where nothing was finished (killed before its manifest) starts afresh.
+  if (o.resume && (fs::exists(dir / "manifest.json", ec) || !output_dir_is_blank(dir))) {
+    if (!fs::exists(dir / "manifest.json", ec))
       throw UsageError(dir.string() + " holds no calibration to resume");
     if (io::read_file(dir / "manifest.json") != manifest)
       throw UsageError(dir.string() + " was calibrated with another scenario, seed or options; resume it with the same command");
-    history = read_generations(dir / "generations.csv");
+    // No generations.csv yet: stopped during generation 0, which starts again.
+    if (fs::exists(dir / "generations.csv", ec)) history = read_generations(dir / "generations.csv");
     if (!history.empty()) pop = read_population(dir / ("population_" + std::to_string(history.back().generation) + ".csv"), k);
   } else {
-    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec) && !o.force)
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec) && !o.force && !output_dir_is_blank(dir))
       throw UsageError(dir.string() + " is not empty; choose another --out, pass --resume to continue a calibration, or --force");
     prepare_output_dir(dir, o.force);
     fs::remove(dir / "generations.csv", ec);
     fs::remove(dir / "posterior.csv", ec);
     io::write_file_atomic(dir / "manifest.json", manifest);  // first: it keys the resume
+  }
+  {
+    // Written again on a resume (the same bytes): the manifest may have been all a killed run wrote.
     io::AtomicFile file(dir / "priors.csv");
     io::CsvWriter csv(file.stream(), {"parameter", "dist", "a", "b", "low", "high", "q05", "q50", "q95", "value"});
     for (std::size_t d = 0; d < index.size(); ++d) {

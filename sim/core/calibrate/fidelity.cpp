@@ -11,6 +11,7 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
 #include "core/random/stream.hpp"
+#include "core/run/manifest.hpp"
 #include "core/run/rows.hpp"
 #include "core/scenario/posterior.hpp"
 #include "core/stats/special.hpp"
@@ -43,6 +44,7 @@ EnsembleOutcome run_fidelity(const LoadedScenario& scenario, const EnsembleOptio
   std::error_code ec;
   if (!o.resume && !o.force && fs::exists(dir, ec) && !fs::is_empty(dir, ec))
     throw UsageError(dir.string() + " is not empty; choose another --out, pass --resume to continue, or --force to overwrite");
+  if (!o.resume) require_own_output(dir);  // even forced: never into a folder of other files
   fs::create_directories(dir, ec);
   if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
 

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <string>
+#include <string_view>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -15,6 +18,8 @@
 #include <system_error>
 #include <thread>
 #include <vector>
+
+#include "core/error.hpp"
 
 namespace azsim::exec {
 namespace {
@@ -83,7 +88,33 @@ void run_on_threads(int workers, std::size_t count, const std::function<void(std
   if (error) std::rethrow_exception(error);
 }
 
+/// @brief A backend's name in AZSIM_EXECUTOR, or nullopt.
+std::optional<Backend> backend_named(std::string_view name) {
+  if (name == "tbb") return Backend::tbb;
+  if (name == "threads") return Backend::threads;
+  if (name == "serial") return Backend::serial;
+  return std::nullopt;
+}
+
 }  // namespace
+
+Backend default_backend() {
+  static const Backend chosen = [] {
+#ifdef AZSIM_EXECUTOR_DEFAULT
+    Backend b = *backend_named(AZSIM_EXECUTOR_DEFAULT);
+#else
+    Backend b = Backend::tbb;
+#endif
+    if (const char* env = std::getenv("AZSIM_EXECUTOR"); env && *env) {
+      const auto named = backend_named(env);
+      if (!named)
+        throw UsageError(std::string("AZSIM_EXECUTOR must be tbb, threads or serial (got '") + env + "')");
+      b = *named;
+    }
+    return b;
+  }();
+  return chosen;
+}
 
 /// @brief Backend state. For TBB: the global_control caps the process-wide worker count (TBB
 /// otherwise keeps its own default-sized pool) and the arena bounds this executor's

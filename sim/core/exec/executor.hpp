@@ -20,13 +20,20 @@ namespace azsim::exec {
 
 enum class Backend { serial, tbb, threads };
 
+/// @brief The backend of an Executor made without naming one: `tbb`, unless the environment
+/// variable AZSIM_EXECUTOR says `threads` or `serial` (read once; any other value is an
+/// error), or the build was configured with AZSIM_EXECUTOR_DEFAULT=threads (the `tsan`
+/// preset: ThreadSanitizer cannot see inside Debian's uninstrumented libtbb and reports false
+/// races there, so its runs use the plain std::thread workers). Results never depend on it.
+[[nodiscard]] Backend default_backend();
+
 /// @brief Runs chunked loops on a fixed number of threads. The TBB backend's thread cap is
 /// process-wide (tbb::global_control): keep one Executor per process.
 class Executor {
  public:
   /// @param threads number of threads; <= 0 means all hardware threads. The TBB backend
   /// enforces the count with tbb::global_control and a task_arena of that size.
-  explicit Executor(int threads = 1, Backend backend = Backend::tbb);
+  explicit Executor(int threads = 1, Backend backend = default_backend());
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;

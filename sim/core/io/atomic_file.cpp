@@ -4,12 +4,16 @@
 #include <cstdint>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
+#include <string_view>
+#include <vector>
 #include <system_error>
 #include <utility>
 
@@ -149,6 +153,50 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   file.stream().write(content.data(), static_cast<std::streamsize>(content.size()));
   file.commit();
 }
+
+namespace {
+
+/// The pid in a temporary file's name NAME.tmp.<pid>.<n>, or 0 when it is not one.
+pid_t temporary_owner(const std::filesystem::path& path) {
+  const std::string n = path.filename().string();
+  const auto t = n.rfind(".tmp.");
+  if (t == std::string::npos || t == 0) return 0;
+  const std::string rest = n.substr(t + 5);
+  const auto dot = rest.find('.');
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (dot == std::string::npos || !digits(std::string_view(rest).substr(0, dot)) ||
+      !digits(std::string_view(rest).substr(dot + 1)))
+    return 0;
+  const auto pid = std::stoll(rest.substr(0, dot));
+  return pid > 0 && pid <= std::numeric_limits<pid_t>::max() ? static_cast<pid_t>(pid) : 0;
+}
+
+std::size_t remove_stale_in(const std::filesystem::path& dir, int depth) {
+  std::error_code ec;
+  std::size_t removed = 0;
+  std::vector<std::filesystem::path> stale, folders;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const auto st = e.symlink_status(ec);
+    if (std::filesystem::is_directory(st)) {
+      if (depth > 0) folders.push_back(e.path());
+    } else if (std::filesystem::is_regular_file(st)) {
+      const pid_t owner = temporary_owner(e.path());
+      // kill(pid, 0) fails with ESRCH when no such process exists: its writer is gone.
+      if (owner != 0 && owner != ::getpid() && ::kill(owner, 0) != 0 && errno == ESRCH) stale.push_back(e.path());
+    }
+  }
+  for (const auto& p : stale) removed += std::filesystem::remove(p, ec) ? 1 : 0;
+  for (const auto& f : folders) removed += remove_stale_in(f, depth - 1);
+  return removed;
+}
+
+}  // namespace
+
+bool is_temporary_name(const std::filesystem::path& path) { return temporary_owner(path) != 0; }
+
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir) { return remove_stale_in(dir, 4); }
 
 std::string read_file(const std::filesystem::path& path) {
   // POSIX read() rather than ifstream: it reports the real reason (EISDIR, EACCES, EIO).

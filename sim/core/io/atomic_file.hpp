@@ -34,6 +34,14 @@ class AtomicFile {
 /// @brief Writes `content` to `path` atomically. @throws IoError.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+/// @brief True for the name of an AtomicFile's temporary file: NAME.tmp.<pid>.<n>.
+[[nodiscard]] bool is_temporary_name(const std::filesystem::path& path);
+
+/// @brief Removes, in `dir` and its subfolders (4 levels), the temporary files that a killed
+/// azsim left behind: those named NAME.tmp.<pid>.<n> whose process no longer runs. Never
+/// another file. Returns how many were removed.
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir);
+
 /// @brief Reads a whole file. @throws IoError naming the path.
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);
 

@@ -50,6 +50,15 @@ struct JsonValue {
   std::vector<JsonValue> items;
   std::vector<std::pair<std::string, JsonValue>> members;
   [[nodiscard]] const JsonValue* find(std::string_view key) const noexcept;
+
+  // Defined where JsonValue is complete: clang with libstdc++ 12 refuses a vector of pairs
+  // holding the class being defined otherwise (the `fuzz` preset).
+  JsonValue();
+  JsonValue(const JsonValue&);
+  JsonValue(JsonValue&&) noexcept;
+  JsonValue& operator=(const JsonValue&);
+  JsonValue& operator=(JsonValue&&) noexcept;
+  ~JsonValue();
 };
 
 /// @brief Parses JSON text. @throws IoError with the line and column of the first error.

@@ -77,24 +77,25 @@ std::filesystem::path batch_state_path(const std::filesystem::path& dir) { retur
 void prepare_batch_dir(const std::filesystem::path& dir, bool force, bool resume) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  if (fs::is_directory(dir, ec)) io::remove_stale_temporaries(dir);  // what a killed azsim left half-written
   const bool has_state = fs::exists(batch_state_path(dir), ec);
   if (resume) {
-    if (!has_state) {
-      if (fs::exists(dir / "manifest.json", ec))
-        throw UsageError(dir.string() + " holds a finished batch: nothing to resume (pass --force without --resume to make it again)");
+    if (has_state) return;
+    if (fs::exists(dir / "manifest.json", ec))
+      throw UsageError(dir.string() + " holds a finished batch: nothing to resume (pass --force without --resume to make it again)");
+    // Killed before its first save: nothing was finished, so it starts afresh.
+    if (!output_dir_is_blank(dir))
       throw UsageError(dir.string() + " holds no interrupted batch to resume (no " + batch_state_path(dir).filename().string() + ")");
-    }
-    return;
   }
-  if (!force) {
+  if (!force && !resume) {
     if (has_state)
       throw UsageError(dir.string() + " holds an interrupted batch: pass --resume to continue it, or --force to start again");
     if (fs::exists(dir / "manifest.json", ec))
       throw UsageError(dir.string() + " holds a finished batch; choose another --out, or pass --force to overwrite");
   }
+  prepare_output_dir(dir, force);  // refuses a folder that is not azsim's own, before anything is removed
   if (has_state) fs::remove(batch_state_path(dir), ec);
   fs::remove(dir / "manifest.json", ec);  // forced: the folder is no longer a finished batch
-  prepare_output_dir(dir, force);
 }
 
 void finish_batch(const std::filesystem::path& dir) {
@@ -108,7 +109,9 @@ BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob
   const std::string fingerprint = full_fingerprint(o, jobs);
   BatchResult result;
   result.rows = RowTable(jobs.size());
-  if (o.resume) {
+  std::error_code ec;
+  const bool resuming = o.resume && std::filesystem::exists(batch_state_path(dir), ec);  // else: killed before its first save
+  if (resuming) {
     const std::string path = batch_state_path(dir).string();
     const std::string bytes = io::read_file(path);
     io::BinaryReader in(bytes, path);
@@ -122,6 +125,9 @@ BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob
     if (!in.done()) in.fail("trailing bytes");
     if (o.timeline && result.timeline.runs() != result.rows.finished()) in.fail("counters that do not match the rows");
   }
+
+  // Saved at once: from the start the folder holds a state that resumes it (and marks it as azsim's).
+  if (!resuming) save_state(dir, fingerprint, result.rows, o.timeline ? &result.timeline : nullptr);
 
   std::vector<std::size_t> todo;
   for (std::size_t j = 0; j < jobs.size(); ++j)

@@ -154,6 +154,7 @@ EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& cf,
   std::error_code ec;
   if (!o.resume && !o.force && fs::exists(dir, ec) && !fs::is_empty(dir, ec))
     throw UsageError(dir.string() + " is not empty; choose another --out, pass --resume to continue an interrupted what-if, or --force to overwrite");
+  if (!o.resume) require_own_output(dir);  // even forced: never into a folder of other files
   fs::create_directories(dir, ec);
   if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
   EnsembleOptions half = o;
@@ -252,13 +253,25 @@ EnsembleOutcome run_whatif(const LoadedScenario& base, const LoadedScenario& cf,
 Design read_design(const fs::path& path, const ParameterSet& parameters) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw UsageError("no such design file: " + path.string());
-  std::vector<std::vector<std::string>> rows;
+  constexpr std::uintmax_t kMaxDesignBytes = std::uintmax_t{256} << 20;
+  if (fs::file_size(path, ec) > kMaxDesignBytes)
+    throw UsageError(path.string() + ": a design may be at most 256 MiB");
+  std::string text;
   try {
-    rows = io::read_csv(io::read_file(path), path.string());
+    text = io::read_file(path);
   } catch (const IoError& e) {
     throw UsageError(e.what());
   }
-  const std::string where = path.string();
+  return parse_design(text, path.string(), parameters);
+}
+
+Design parse_design(std::string_view csv_text, const std::string& where, const ParameterSet& parameters) {
+  std::vector<std::vector<std::string>> rows;
+  try {
+    rows = io::read_csv(csv_text, where);
+  } catch (const IoError& e) {
+    throw UsageError(e.what());
+  }
   if (rows.empty() || (rows.size() == 1 && rows[0].size() == 1 && rows[0][0].empty()))
     throw UsageError(where + ": empty: expected a header of parameter names, then one row of values per point");
   std::vector<std::string> known;
@@ -269,7 +282,7 @@ Design read_design(const fs::path& path, const ParameterSet& parameters) {
     const std::string& name = rows[0][c];
     const auto i = parameters.index_of(name);
     if (!i)
-      throw UsageError(where + ":1: column " + std::to_string(c + 1) + ": '" + name + "' is not a parameter of the scenario" +
+      throw UsageError(where + ":1: column " + std::to_string(c + 1) + ": '" + printable(name) + "' is not a parameter of the scenario" +
                        did_you_mean(name, known));
     for (std::size_t k : index)
       if (k == *i) throw UsageError(where + ":1: column " + std::to_string(c + 1) + ": '" + name + "' appears twice");
@@ -288,7 +301,7 @@ Design read_design(const fs::path& path, const ParameterSet& parameters) {
       double v = 0;
       const auto [end, e] = std::from_chars(text.data(), text.data() + text.size(), v);
       if (e != std::errc() || end != text.data() + text.size() || !std::isfinite(v))
-        throw UsageError(line + ": column " + std::to_string(c + 1) + " (" + d.parameters[c] + "): '" + text +
+        throw UsageError(line + ": column " + std::to_string(c + 1) + " (" + d.parameters[c] + "): '" + printable(text) +
                          "' is not a finite number");
       const Prior& prior = parameters.items()[index[c]].prior;
       if (!prior.contains(v))

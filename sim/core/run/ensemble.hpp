@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model.hpp"
@@ -68,6 +69,9 @@ struct Design {
 /// column and the support). A parameter the design leaves out keeps the scenario's value.
 /// @throws UsageError
 [[nodiscard]] Design read_design(const std::filesystem::path& path, const ParameterSet& parameters);
+
+/// @brief The same from a design's text; `where` names it in messages. @throws UsageError
+[[nodiscard]] Design parse_design(std::string_view csv_text, const std::string& where, const ParameterSet& parameters);
 
 /// @brief Runs every point `replicates` times (replicate r of every point with run key r:
 /// common random numbers across points) and writes DIR/runs.csv (`point, replicate, seed,

@@ -50,8 +50,19 @@ struct ManifestReplay {
 /// path and what is wrong.
 [[nodiscard]] ManifestReplay read_manifest(const std::filesystem::path& manifest);
 
+/// @brief Refuses (UsageError) a non-empty folder that is not azsim's own output: one without
+/// an azsim manifest.json or resume state (at its top or in a subfolder), or holding anything
+/// azsim does not write (files other than .csv, .json, .yaml, .png, .svg, its resume state and
+/// its temporary files; links; devices). `--force` never overrides this: azsim never writes
+/// over, nor deletes, files it did not write.
+void require_own_output(const std::filesystem::path& dir);
+
+/// @brief True when `dir` does not exist, or holds nothing but folders and azsim's temporary
+/// files: nothing was finished there (a process killed before its first save).
+[[nodiscard]] bool output_dir_is_blank(const std::filesystem::path& dir);
+
 /// @brief Prepares an output folder: creates it, or refuses (UsageError) when it exists and
-/// is not empty, unless `force`.
+/// is not empty, unless `force` and it is azsim's own output (require_own_output).
 void prepare_output_dir(const std::filesystem::path& dir, bool force);
 
 }  // namespace azsim

@@ -99,7 +99,7 @@ std::optional<Target> resolve(Node& root, const std::vector<PathStep>& steps, co
         std::vector<std::string> names;
         for (const auto& k : current->keys) names.push_back(k.scalar);
         d.add(where, path_text, "names nothing that exists: " + here + " has no key '" +
-                                    step.text + "'" + did_you_mean(step.text, names));
+                                    step.text + "'" + (d.full() ? "" : did_you_mean(step.text, names)));
         return std::nullopt;
       }
       target = {current, static_cast<std::size_t>(it - current->keys.begin())};
@@ -129,7 +129,7 @@ std::optional<Target> resolve(Node& root, const std::vector<PathStep>& steps, co
                               ? "; its elements have ids, so select them by id"
                               : (numeric ? "; it has " + std::to_string(current->items.size()) +
                                                " elements"
-                                         : did_you_mean(step.text, ids));
+                                         : (d.full() ? "" : did_you_mean(step.text, ids)));
         d.add(where, path_text, "names nothing that exists: " + here + " has no element [" +
                                     step.text + "]" + why);
         return std::nullopt;
@@ -167,13 +167,6 @@ void read_posterior_key(schema::Reader& reader, const Node& root, const std::str
   out.posterior = std::make_pair((fs::path(path).parent_path() / *rel).lexically_normal().string(), node->mark);
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
                   std::vector<ScenarioFile>& chain, Diagnostics& d, const Mark* from) {
   std::error_code ec;
@@ -182,8 +175,17 @@ Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
     d.add(*from, "base", "no such file: " + path);
     throw ScenarioError(d);
   }
-  yaml::ParseResult parsed = yaml::parse_file(path);
-  chain.push_back({path, sha256_hex(read_bytes(path))});
+  if (from != nullptr && fs::is_directory(path, ec)) {
+    d.add(*from, "base", path + " is a folder, not a scenario file");
+    throw ScenarioError(d);
+  }
+  if (from != nullptr && !fs::is_regular_file(path, ec)) {
+    d.add(*from, "base", path + " is not a regular file (a device, a pipe or a socket), not a scenario file");
+    throw ScenarioError(d);
+  }
+  std::string bytes;
+  yaml::ParseResult parsed = yaml::parse_file(path, {}, &bytes);
+  chain.push_back({path, sha256_hex(bytes)});
   d.append(parsed.diagnostics);
   if (parsed.fatal) throw ScenarioError(d);
 
@@ -215,6 +217,11 @@ Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
   const fs::path base_path = fs::path(path).parent_path() / *base_rel;
   const std::string canonical = fs::weakly_canonical(base_path, ec).string();
   const std::string self = fs::weakly_canonical(path, ec).string();
+  constexpr std::size_t kMaxChain = 32;
+  if (visiting.size() + 1 >= kMaxChain) {
+    reader.error(*base, "base", "the base chain is longer than " + std::to_string(kMaxChain) + " files");
+    throw ScenarioError(d);
+  }
   visiting.push_back(self);
   if (std::find(visiting.begin(), visiting.end(), canonical) != visiting.end()) {
     std::string cycle;
@@ -257,6 +264,13 @@ Loaded load_chain(const std::string& path, std::vector<std::string>& visiting,
     }
   }
 
+  // Each override walks the tree: a cap keeps a hostile file's cost linear in its size.
+  constexpr std::size_t kMaxOverrides = 10'000;
+  if (overrides && overrides->is_sequence() && overrides->items.size() > kMaxOverrides) {
+    reader.error(*overrides, "overrides", "has " + std::to_string(overrides->items.size()) +
+                                              " overrides; a file may have at most " + std::to_string(kMaxOverrides));
+    throw ScenarioError(d);
+  }
   if (overrides) {
     schema::for_each_item(reader, *overrides, "overrides", [&](const Node& item, const std::string& p) {
       schema::MapReader o(reader, item, p, "an override {path, value | remove | append, why?}");

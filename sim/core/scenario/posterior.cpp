@@ -40,6 +40,12 @@ std::shared_ptr<const Posterior> read_posterior(const std::string& path, const M
     d.add(named_at, "posterior", "no such posterior file: " + path);
     throw ScenarioError(d);
   }
+  constexpr std::uintmax_t kMaxPosteriorBytes = std::uintmax_t{64} << 20;  // ~10^6 particles of a dozen values
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxPosteriorBytes) {
+    d.add(named_at, "posterior", path + " is " + std::to_string(size) + " bytes; a posterior file may be at most " +
+                                     std::to_string(kMaxPosteriorBytes) + " bytes");
+    throw ScenarioError(d);
+  }
   auto p = std::make_shared<Posterior>();
   p->path = path;
   p->mark = named_at;

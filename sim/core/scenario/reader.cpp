@@ -60,6 +60,10 @@ std::optional<std::string_view> Reader::plain(const Node& node, const std::strin
   return std::string_view(node.scalar);
 }
 
+std::string Reader::suggest(std::string_view word, std::span<const std::string> candidates) const {
+  return diagnostics_.full() ? std::string() : did_you_mean(word, candidates);
+}
+
 std::optional<double> Reader::number(const Node& node, const std::string& path,
                                      const Bounds& bounds) {
   auto text = plain(node, path, "a number");
@@ -172,7 +176,7 @@ std::optional<std::string> Reader::choice(const Node& node, const std::string& p
     if (node.scalar == o) return node.scalar;
   std::vector<std::string> candidates(options.begin(), options.end());
   error(node, path, "expected one of " + list + ", got " + found(node) +
-                        did_you_mean(node.scalar, candidates));
+                        suggest(node.scalar, candidates));
   return std::nullopt;
 }
 
@@ -255,7 +259,7 @@ void MapReader::finish() {
   for (const auto& key : node_.keys) {
     if (std::find(known_.begin(), known_.end(), key.scalar) != known_.end()) continue;
     reader_.error(key, path_,
-                  "unknown key '" + abbreviate(key.scalar) + "'" + did_you_mean(key.scalar, known_));
+                  "unknown key '" + abbreviate(key.scalar) + "'" + reader_.suggest(key.scalar, known_));
   }
 }
 

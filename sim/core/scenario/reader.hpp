@@ -47,6 +47,9 @@ class Reader {
     error(node.mark, path, std::move(message));
   }
   [[nodiscard]] Diagnostics& diagnostics() noexcept { return diagnostics_; }
+  /// @brief " (did you mean 'X'?)", or "" once the diagnostics are full: a hostile file with
+  /// thousands of unknown names among thousands of ids must not cost their product.
+  [[nodiscard]] std::string suggest(std::string_view word, std::span<const std::string> candidates) const;
   [[nodiscard]] bool failed() const noexcept { return !diagnostics_.empty(); }
 
   /// @brief Records "expected X, got Y" unless the node has the kind.

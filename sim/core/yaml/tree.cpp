@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/error.hpp"
 
@@ -164,6 +165,9 @@ class TreeBuilder final : public YAML::EventHandler {
     Node node;
     bool have_key = false;
     Node key;
+    /// A map's keys so far, to their index: duplicate checks in O(1), so a hostile map with
+    /// hundreds of thousands of keys parses in linear time.
+    std::unordered_map<std::string, std::size_t> seen;
   };
 
   void refuse_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
@@ -190,7 +194,7 @@ class TreeBuilder final : public YAML::EventHandler {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
       throw Fatal{node.mark, "nested deeper than " + std::to_string(limits_.max_depth) +
                                  " levels, the most a scenario may have"};
-    stack_.push_back(Frame{std::move(node), false, Node{}});
+    stack_.push_back(Frame{std::move(node), false, Node{}, {}});
   }
 
   void close() {
@@ -218,7 +222,8 @@ class TreeBuilder final : public YAML::EventHandler {
       if (!node.is_scalar())
         throw Fatal{node.mark, std::string("a mapping key must be a plain name, got ") +
                                    describe(node.kind)};
-      if (const Node* first = top.node.find_key(node.scalar)) {
+      if (const auto it = top.seen.find(node.scalar); it != top.seen.end()) {
+        const Node* first = &top.node.keys[it->second];
         diagnostics_.add(node.mark, "",
                          "duplicate key '" + node.scalar + "' (first at line " +
                              std::to_string(first->mark.line) + ", column " +
@@ -231,6 +236,7 @@ class TreeBuilder final : public YAML::EventHandler {
       return;
     }
     if (top.key.scalar != "\x01duplicate") {
+      top.seen.emplace(top.key.scalar, top.node.keys.size());
       top.node.keys.push_back(std::move(top.key));
       top.node.items.push_back(std::move(node));
     }
@@ -349,6 +355,13 @@ ParseResult parse_text(std::string_view text, const std::string& file, const Par
                 std::string("invalid UTF-8 (byte ") + hex + "): scenarios must be UTF-8 text");
   }
 
+  // Line ends: LF or CRLF (Windows editors) are read alike; a lone CR (classic Mac OS) would
+  // make yaml-cpp see one long line, and a confusing message.
+  for (std::size_t cr = text.find('\r'); cr != std::string_view::npos; cr = text.find('\r', cr + 1))
+    if (cr + 1 == text.size() || text[cr + 1] != '\n')
+      return fail(mark_at(text, cr, file_ptr),
+                  "a line ends with a lone carriage return (CR): save the file with LF or CRLF line ends");
+
   TreeBuilder builder(file_ptr, limits, result.diagnostics);
   try {
     std::istringstream in{std::string(text)};
@@ -376,27 +389,38 @@ ParseResult parse_text(std::string_view text, const std::string& file, const Par
   return result;
 }
 
-ParseResult parse_file(const std::string& path, const ParseLimits& limits) {
+ParseResult parse_file(const std::string& path, const ParseLimits& limits, std::string* bytes) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw UsageError("no such file: " + path);
   if (std::filesystem::is_directory(path, ec))
     throw UsageError(path + " is a directory, not a scenario file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > limits.max_bytes) {
+  auto file_ptr = std::make_shared<const std::string>(path);
+  auto refuse = [&](std::string message) {
     ParseResult result;
     result.fatal = true;
-    result.diagnostics.add(Mark{std::make_shared<const std::string>(path), 0, 0}, "",
-                           "file is " + std::to_string(size) + " bytes; a scenario may be at most " +
-                               std::to_string(limits.max_bytes) + " bytes");
+    result.diagnostics.add(Mark{file_ptr, 0, 0}, "", std::move(message));
     return result;
-  }
+  };
+  // A device or a pipe (/dev/zero, /dev/stdin) could be endless: only regular files are read.
+  if (!std::filesystem::is_regular_file(path, ec))
+    return refuse("not a regular file (a device, a pipe or a socket): expected a scenario file");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > limits.max_bytes)
+    return refuse("file is " + std::to_string(size) + " bytes; a scenario may be at most " +
+                  std::to_string(limits.max_bytes) + " bytes");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot open " + path);
-  std::string text;
-  text.resize(static_cast<std::size_t>(size));
+  // Read at most one byte more than the limit, whatever the size said: a file growing while
+  // it is read (or a /proc file reporting 0 bytes) still cannot make us read without end.
+  std::string text(limits.max_bytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  return parse_text(text, path, limits);
+  if (text.size() > limits.max_bytes)
+    return refuse("file is more than " + std::to_string(limits.max_bytes) +
+                  " bytes; a scenario may be at most " + std::to_string(limits.max_bytes) + " bytes");
+  ParseResult result = parse_text(text, path, limits);
+  if (bytes) *bytes = std::move(text);
+  return result;
 }
 
 }  // namespace azsim::yaml

@@ -74,7 +74,11 @@ struct ParseResult {
 [[nodiscard]] ParseResult parse_text(std::string_view text, const std::string& file,
                                      const ParseLimits& limits = {});
 
-/// @brief Reads and parses a file. A file that cannot be opened is an IoError, with the path.
-[[nodiscard]] ParseResult parse_file(const std::string& path, const ParseLimits& limits = {});
+/// @brief Reads and parses a file: a regular file of at most `limits.max_bytes` (a device, a
+/// pipe or a larger file is a fatal diagnostic; never more than the limit is read). A missing
+/// file or a folder is a UsageError; a file that cannot be opened an IoError, with the path.
+/// @param bytes when not null, receives the bytes read (for their sha256).
+[[nodiscard]] ParseResult parse_file(const std::string& path, const ParseLimits& limits = {},
+                                     std::string* bytes = nullptr);
 
 }  // namespace azsim::yaml

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/geo.hpp"
@@ -24,8 +25,13 @@ using schema::Reader;
 using yaml::Node;
 
 constexpr std::int64_t kMaxFightersPerEntry = 10'000'000;
+/// Every fighter is an agent with ~100 bytes of state: 10^7 of them is about 1 GiB.
+constexpr std::int64_t kMaxFightersInAll = 10'000'000;
 constexpr std::int64_t kMaxPopulation = 100'000'000;
-constexpr std::size_t kMaxEntities = 100'000;
+constexpr std::size_t kMaxEntities = 10'000;
+/// The route tables are nodes x nodes (next hop and distance): 2,000 nodes is ~50 MB.
+constexpr std::size_t kMaxNodes = 2'000;
+constexpr std::size_t kMaxGroups = 64;
 
 constexpr std::string_view kFactionKinds[] = {"insurgent", "state", "outside"};
 constexpr std::string_view kGoals[] = {"independence", "autonomy", "state", "sharia_state", "none"};
@@ -51,14 +57,20 @@ E enum_of(const std::string& text, const std::string_view (&names)[N]) {
   return static_cast<E>(0);
 }
 
-/// Ids declared in one list, for resolving references with "did you mean".
+/// Ids declared in one list, for resolving references with "did you mean". Lookups are
+/// hashed: a hostile file may hold ten thousand ids and a hundred thousand references.
 struct IdTable {
   std::string what;  // "faction", "node", ...
   std::vector<std::string> ids;
   [[nodiscard]] Index find(std::string_view id) const {
-    auto it = std::find(ids.begin(), ids.end(), id);
-    return it == ids.end() ? kNone : static_cast<Index>(it - ids.begin());
+    for (; indexed < ids.size(); ++indexed)  // index the ids added since the last lookup
+      index.emplace(ids[indexed], static_cast<Index>(indexed));  // the first of duplicates wins
+    const auto it = index.find(std::string(id));
+    return it == index.end() ? kNone : it->second;
   }
+
+  mutable std::unordered_map<std::string, Index> index;  // filled by find()
+  mutable std::size_t indexed = 0;
 };
 
 class SpecReader {
@@ -75,7 +87,10 @@ class SpecReader {
     if (const Node* n = top.required("factions", "a list of factions")) read_factions(*n);
     if (const Node* n = top.optional("blocs")) read_blocs(*n);
     if (const Node* n = top.required("nodes", "a list of places")) read_nodes(*n);
-    if (const Node* n = top.required("edges", "a list of roads and tracks")) read_edges(*n);
+    if (const Node* n = top.required("edges", "a list of roads and tracks")) {
+      read_edges(*n);
+      check_connected();
+    }
     if (const Node* n = top.optional("communities")) read_communities(*n);
     if (const Node* n = top.optional("relations")) read_relations(*n);
     if (const Node* n = top.required("forces", "the fighters at the start")) read_forces(*n);
@@ -106,7 +121,7 @@ class SpecReader {
     if (!id) return kNone;
     const Index i = table.find(*id);
     if (i == kNone)
-      r_.error(node, path, "unknown " + table.what + " '" + *id + "'" + did_you_mean(*id, table.ids));
+      r_.error(node, path, "unknown " + table.what + " '" + *id + "'" + r_.suggest(*id, table.ids));
     return i;
   }
 
@@ -208,7 +223,7 @@ class SpecReader {
       m.allow({g});
       const Index gi = groups_.find(g);
       if (gi == kNone) {
-        r_.error(node.keys[i], path, "unknown group '" + g + "'" + did_you_mean(g, groups_.ids));
+        r_.error(node.keys[i], path, "unknown group '" + g + "'" + r_.suggest(g, groups_.ids));
         ok = false;
         continue;
       }
@@ -338,6 +353,9 @@ class SpecReader {
       spec_.groups.push_back(std::move(g));
     });
     if (list.is_sequence() && list.items.empty()) r_.error(list, "groups", "expected at least one group");
+    if (list.is_sequence() && list.items.size() > kMaxGroups)
+      r_.error(list, "groups", "has " + std::to_string(list.items.size()) + " groups; the model supports at most " +
+                                   std::to_string(kMaxGroups));
   }
 
   void read_factions(const Node& list) {
@@ -412,7 +430,7 @@ class SpecReader {
             pm.allow({g});
             const Index gi = groups_.find(g);
             if (gi == kNone) {
-              r_.error(pop->keys[i], pm.path(), "unknown group '" + g + "'" + did_you_mean(g, groups_.ids));
+              r_.error(pop->keys[i], pm.path(), "unknown group '" + g + "'" + r_.suggest(g, groups_.ids));
               continue;
             }
             n.population[static_cast<std::size_t>(gi)] =
@@ -433,6 +451,9 @@ class SpecReader {
       spec_.nodes.push_back(std::move(n));
     });
     if (list.is_sequence() && list.items.empty()) r_.error(list, "nodes", "expected at least one node");
+    if (list.is_sequence() && list.items.size() > kMaxNodes)
+      r_.error(list, "nodes", "has " + std::to_string(list.items.size()) + " nodes; the model supports at most " +
+                                  std::to_string(kMaxNodes) + " (its route tables hold every pair of nodes)");
   }
 
   void read_edges(const Node& list) {
@@ -474,6 +495,47 @@ class SpecReader {
     });
   }
 
+  /// Every place must be reachable from every other: a fighter, a refugee or an order
+  /// cannot go where no road, track or crossing leads. One error per cut-off node.
+  void check_connected() {
+    const std::size_t N = spec_.nodes.size();
+    if (N < 2 || N > kMaxNodes || N != nodes_.ids.size()) return;
+    std::vector<std::vector<std::size_t>> next(N);
+    for (const auto& e : spec_.edges) {
+      if (e.from == kNone || e.to == kNone) return;  // already an error: no second one here
+      next[static_cast<std::size_t>(e.from)].push_back(static_cast<std::size_t>(e.to));
+      next[static_cast<std::size_t>(e.to)].push_back(static_cast<std::size_t>(e.from));
+    }
+    std::vector<bool> reached(N, false);
+    std::vector<std::size_t> todo{0};
+    reached[0] = true;
+    while (!todo.empty()) {
+      const std::size_t n = todo.back();
+      todo.pop_back();
+      for (std::size_t m : next[n])
+        if (!reached[m]) {
+          reached[m] = true;
+          todo.push_back(m);
+        }
+    }
+    const Node* list = doc_.root.find("nodes");
+    for (std::size_t n = 0; n < N && list && n < list->items.size(); ++n)
+      if (!reached[n])
+        r_.error(list->items[n], "nodes[" + std::to_string(n) + "]",
+                 "'" + nodes_.ids[n] + "' cannot be reached from '" + nodes_.ids[0] +
+                     "' by any edge: every node must be connected to the others");
+  }
+
+  /// The fighters at the start and those interventions bring are all agents in memory at
+  /// once: an error at the entry that takes their total past the limit.
+  void count_fighters(const Node& item, const std::string& path, std::int64_t fighters) {
+    const bool within = fighters_in_all_ <= kMaxFightersInAll;
+    fighters_in_all_ += fighters;
+    if (within && fighters_in_all_ > kMaxFightersInAll)
+      r_.error(item, path, "takes the fighters of the forces and interventions to " + std::to_string(fighters_in_all_) +
+                               " in all; the model supports at most " + std::to_string(kMaxFightersInAll));
+  }
+
   void read_communities(const Node& node) {
     MapReader m(r_, node, "communities", "{support: [...], grievance: [...]}");
     if (!m.ok()) return;
@@ -512,6 +574,7 @@ class SpecReader {
     // Resolve the entries in order (later ones override) and check per node and group.
     const std::size_t N = spec_.nodes.size(), G = groups_.ids.size(), F = factions_.ids.size();
     if (N == 0 || G == 0 || F == 0) return;
+    if (N > kMaxNodes || G > kMaxGroups || F > 32) return;  // already an error; the table would be huge
     std::vector<double> s(N * G * F, 0.0);
     for (const auto& sp : spec_.support) {
       if (sp.group == kNone || sp.faction == kNone) return;
@@ -574,6 +637,7 @@ class SpecReader {
       if (const Node* e = m.required("ethnicity", "a mix {group: share}")) f.ethnicity = mix(*e, m.path("ethnicity"));
       f.cite = cite(m);
       m.finish();
+      count_fighters(item, p, f.fighters);
       if (f.faction != kNone && static_cast<std::size_t>(f.faction) < spec_.factions.size() &&
           spec_.factions[static_cast<std::size_t>(f.faction)].kind == FactionKind::outside)
         r_.error(item, p, "'" + factions_.ids[static_cast<std::size_t>(f.faction)] +
@@ -625,6 +689,7 @@ class SpecReader {
           s.objectives = refs(*o, m.path("objectives"), nodes_, false);
         s.cite = cite(m);
         m.finish();
+        count_fighters(item, p, s.fighters);
         spec_.interventions.push_back(std::move(s));
       } else {
         MediationSpec s;
@@ -689,13 +754,13 @@ class SpecReader {
     const std::string t = text->substr(0, dot), c = text->substr(dot + 1);
     out.target = targets_.find(t);
     if (out.target == kNone) {
-      r_.error(node, path, "unknown target '" + t + "'" + did_you_mean(t, targets_.ids));
+      r_.error(node, path, "unknown target '" + t + "'" + r_.suggest(t, targets_.ids));
       return out;
     }
     const auto& ids = clause_ids[static_cast<std::size_t>(out.target)];
     out.clause = c.empty() ? kNone : ids.find(c);
     if (out.clause == kNone)
-      r_.error(node, path, "target '" + t + "' has no clause '" + c + "'" + did_you_mean(c, ids.ids));
+      r_.error(node, path, "target '" + t + "' has no clause '" + c + "'" + r_.suggest(c, ids.ids));
     return out;
   }
 
@@ -841,6 +906,7 @@ class SpecReader {
   Reader r_;
   ScenarioSpec spec_;
   bool have_period_ = false;
+  std::int64_t fighters_in_all_ = 0;  // forces and interventions read so far
   std::vector<bool> located_;  // per node: lat and lon were valid
   IdTable groups_{"group", {}}, factions_{"faction", {}}, blocs_{"bloc", {}}, nodes_{"node", {}},
       targets_{"target", {}};

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/exec/executor.hpp"
+#include "models/azawad/check.hpp"
 #include "models/azawad/phases.hpp"
 
 namespace azsim::azawad {
@@ -25,6 +26,7 @@ void step(World& w, const exec::Executor& ex) {
   negotiate(w);               // 10. talks, ceasefires, violations; goals shift
   update_control(w);          // 11. the day's final holders (after defections and peace), then
   record_day(w);              //     history for outputs and targets
+  check_day(w);               //     a number that cannot be is an error, not an output (check.hpp)
   ++w.day;
 }
 

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -225,4 +228,122 @@ TEST_CASE("past 50 errors the rest are counted, not listed", "[bad]") {
   CHECK(r.output.find("... and 150 more errors not shown (the first 50 are listed)\n") !=
         std::string::npos);
   CHECK(r.output.find(path + ": invalid (200 errors)") != std::string::npos);
+}
+
+namespace {
+
+/// Peak resident memory of this process so far, in MiB.
+double peak_rss_mib() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+/// The diagnostics of a file that must not load, and how long loading took.
+std::pair<azsim::Diagnostics, double> timed_errors(const std::string& path) {
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<azsim::Diagnostics> errors;
+  REQUIRE_NOTHROW(errors = errors_of(path));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(errors.has_value());
+  REQUIRE_FALSE(errors->empty());
+  return {*errors, seconds};
+}
+
+/// A derived scenario of minimal.yaml whose overrides are `overrides` (YAML list items).
+std::string derived(const TempDir& dir, const std::string& name, const std::string& overrides) {
+  return dir.write(name, "schema_version: 1\nmodel: azawad\nbase: " + source_path("tests/data/good/minimal.yaml") +
+                             "\noverrides:\n" + overrides);
+}
+
+}  // namespace
+
+TEST_CASE("a 100 MB file is refused in bounded time and memory, and never read", "[bad]") {
+  const TempDir dir;
+  const std::string path = (dir / "huge.yaml").string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    const std::string line = "- {id: n, name: padding padding padding padding padding padding}\n";
+    for (std::size_t written = 0; written < (std::size_t{100} << 20); written += line.size()) out << line;
+  }
+  const double rss_before = peak_rss_mib();
+  const auto [errors, seconds] = timed_errors(path);
+  CHECK(errors.front().message.find("a scenario may be at most 4194304 bytes") != std::string::npos);
+  CHECK(seconds < 1.0);
+  CHECK(peak_rss_mib() - rss_before < 16);  // reading it would take 100 MiB
+  const auto r = run_azsim("validate '" + path + "'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("a scenario may be at most 4194304 bytes") != std::string::npos);
+}
+
+TEST_CASE("absurd sizes: 10^7 nodes, 2,001 nodes, 65 groups", "[bad]") {
+  const TempDir dir;
+  {
+    // Ten million nodes cannot fit in a scenario: the size limit stops them first.
+    std::ofstream out(dir / "ten-million.yaml", std::ios::binary);
+    out << "nodes: [";
+    for (int i = 0; i < 10'000'000; ++i) out << "{},";
+    out << "]\n";
+  }
+  CHECK(timed_errors((dir / "ten-million.yaml").string()).first.front().message.find("at most 4194304 bytes") !=
+        std::string::npos);
+  // 2,001 nodes fit in a file but not in the model (its route tables hold every pair).
+  std::string nodes;
+  for (int i = 0; i < 2001; ++i)
+    nodes += "{id: n" + std::to_string(i) + ", name: N, kind: town, terrain: urban, lat: 15, lon: 0, population: {north: 1}, "
+             "controller: none, assumption: synthetic}, ";
+  const auto [many, seconds] = timed_errors(derived(dir, "many-nodes.yaml", "  - {path: nodes, value: [" + nodes + "]}\n"));
+  CHECK(many.front().message == "has 2001 nodes; the model supports at most 2000 (its route tables hold every pair of nodes)");
+  CHECK(seconds < 20);
+  std::string groups;
+  for (int i = 0; i < 65; ++i) groups += "{id: g" + std::to_string(i) + ", name: G}, ";
+  const auto [g65, s65] = timed_errors(derived(dir, "groups.yaml", "  - {path: groups, value: [" + groups + "]}\n"));
+  bool found = false;
+  for (const auto& d : g65.items()) found = found || d.message == "has 65 groups; the model supports at most 64";
+  CHECK(found);
+}
+
+TEST_CASE("files built to be slow to read are read in bounded time", "[bad]") {
+  const TempDir dir;
+  const auto check = [&](const std::string& name, const std::string& text, const std::string& message) {
+    INFO(name);
+    REQUIRE(text.size() < (std::size_t{4} << 20));
+    const auto [errors, seconds] = timed_errors(dir.write(name, text));
+    INFO(errors.to_string());
+    CHECK(errors.front().message.find(message) != std::string::npos);
+    CHECK(seconds < 20);  // about a second in a Release build (sanitizers: a few); minutes if quadratic
+  };
+  // 100,000 keys in one mapping (duplicate detection must not be quadratic).
+  std::string keys = "schema_version: 1\nmodel: azawad\nmeta:\n";
+  for (int i = 0; i < 100'000; ++i) keys += " k" + std::to_string(i) + ": 1\n";
+  check("keys.yaml", keys, "missing required key");
+  // 10,000 nodes, and 30,000 edges between unknown nodes (lookups, suggestions).
+  std::string refs = "schema_version: 1\nmodel: azawad\nnodes: [";
+  for (int i = 0; i < 10'000; ++i) refs += "{id: n" + std::to_string(i) + "},";
+  refs += "]\nedges: [";
+  for (int i = 0; i < 30'000; ++i) refs += "{from: x" + std::to_string(i) + ", to: n1},";
+  check("refs.yaml", refs + "]\n", "missing required key");
+  // A key a megabyte long, overriding a path a megabyte long (no quadratic suggestion).
+  const std::string long_key(1'000'000, 'k');
+  check("long.yaml", "schema_version: 1\nmodel: azawad\nbase: " + source_path("tests/data/good/minimal.yaml") +
+                         "\noverrides:\n  - {path: meta." + long_key + ", value: 1}\n",
+        "names nothing that exists");
+}
+
+TEST_CASE("CRLF line ends are read as LF ones, with the same positions; a byte order mark is accepted", "[bad]") {
+  const TempDir dir;
+  const std::string lf = azsim::test::slurp(source_path("tests/data/good/minimal.yaml"));
+  std::string crlf;
+  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const auto a = azsim::load_scenario(registry(), source_path("tests/data/good/minimal.yaml"));
+  for (const std::string& text : {crlf, "\xEF\xBB\xBF" + lf}) {
+    const auto b = azsim::load_scenario(registry(), dir.write("copy.yaml", text));
+    const auto sa = a->summary(), sb = b->summary();
+    REQUIRE(sa.size() == sb.size());
+    for (std::size_t i = 0; i < sa.size(); ++i) CHECK(sa[i].value == sb[i].value);
+    REQUIRE(a->parameters().items().size() == b->parameters().items().size());
+    for (std::size_t i = 0; i < a->parameters().items().size(); ++i)
+      CHECK(a->parameters().items()[i].value == b->parameters().items()[i].value);
+    CHECK(b->name() == a->name());  // no '\r' left at the end of a value
+  }
 }
