@@ -73,7 +73,11 @@ void check_fighters(const World& w) {
   require_finite<float>(w, fi.loyalty, "fighter loyalty");
   require_finite<float>(w, fi.ideology, "fighter ideology");
   require_finite<float>(w, fi.reservation_wage, "fighter reservation_wage");
-  require_finite<float>(w, fi.clock, "fighter clock");
+  for (std::size_t i = 0; i < fi.live; ++i)
+    if (Fighters::living(fi.status[i]) && fi.check_day[i] >= 0 && fi.check_day[i] < w.day)
+      fail(w, "a living fighter's next check day is not in the past",
+           "fighter " + std::to_string(i) + " has check day " + std::to_string(fi.check_day[i]) + " on day " +
+               std::to_string(w.day));
   const auto N = static_cast<std::size_t>(w.N), F = static_cast<std::size_t>(w.F);
   std::vector<std::array<std::int64_t, 5>> by_status(F, {0, 0, 0, 0, 0});
   std::vector<std::int64_t> garrison(N * F, 0), inbound(N * F, 0), wounded(N * F, 0);

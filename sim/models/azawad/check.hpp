@@ -7,7 +7,7 @@
 /// income, pay, morale, air power, relations, mediation, grievance, reprisal excitation,
 /// support, recent defections, the ethnic mix): O(nodes x groups x factions), nothing next to
 /// the day's work. Debug builds (NDEBUG unset, the `debug` preset), or any build compiled with
-/// AZSIM_CHECK_INVARIANTS, also check every fighter (finite loyalty, ideology, wage, clock;
+/// AZSIM_CHECK_INVARIANTS, also check every fighter (finite loyalty, ideology, wage; check days not past;
 /// indices in range), the ranges (relations in [-1, 1], grievance and support in [0, 1],
 /// money and counts never negative) and the bookkeeping: faction and node counters equal a
 /// recount of the fighters, and no fighter is lost or made (entries = initial + arrived or
