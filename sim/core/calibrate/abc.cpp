@@ -15,6 +15,7 @@
 #include "core/exec/executor.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
+#include "core/mpi/cluster.hpp"
 #include "core/random/samplers.hpp"
 #include "core/random/stream.hpp"
 #include "core/run/batch.hpp"
@@ -243,7 +244,6 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
   std::vector<double> base;
   for (const auto& p : items) base.push_back(p.value);
   const exec::Executor outer(o.threads);
-  const exec::Executor inner(1, exec::Backend::serial);
   const InterruptScope interrupts;
   AbcOutcome out;
   for (const auto& g : history) out.runs += g.runs;
@@ -315,24 +315,34 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
         stop = true;
         break;
       }
+      // The batch's proposals (cheap, here), then their runs across threads and processes.
       std::vector<std::vector<double>> thetas(B);
-      std::vector<double> dist(B, kInf);
-      outer.for_each_index(B, [&](std::size_t b) {
+      std::vector<BatchJob> jobs(B * o.replicates);
+      for (std::uint64_t b = 0; b < B; ++b) {
         const std::uint64_t j = first + b;
         thetas[b] = propose(g, j, g > 0 ? &kernel : nullptr, &cumulative);
         std::vector<double> values = base;
         for (std::size_t d = 0; d < k; ++d) values[index[d]] = thetas[b][d];
-        double sum = 0;
-        for (std::uint64_t r = 0; r < o.replicates; ++r) {
-          RunRequest req;
-          req.seed = o.seed;
-          req.run = (g << 40) + j * o.replicates + r;
-          req.executor = &inner;
-          req.parameter_values = &values;
-          sum += target_distance(scenario.run(req), o.miss_cap);
-        }
+        for (std::uint64_t r = 0; r < o.replicates; ++r) jobs[b * o.replicates + r] = {(g << 40) + j * o.replicates + r, values};
+      }
+      std::vector<std::size_t> todo(jobs.size());
+      std::iota(todo.begin(), todo.end(), std::size_t{0});
+      std::vector<double> distances(jobs.size(), kInf);
+      cluster::run_jobs(
+          scenario, jobs, todo, cluster::JobsOptions{o.seed, false, 0, dir}, outer,
+          [&](std::size_t i, RunSummary&& summary) { distances[i] = target_distance(summary, o.miss_cap); },
+          [] { return InterruptScope::requested(); });
+      if (InterruptScope::requested()) {  // the batch is incomplete: this generation is made again on resume
+        out.interrupted = true;
+        stop = true;
+        break;
+      }
+      std::vector<double> dist(B, kInf);
+      for (std::uint64_t b = 0; b < B; ++b) {
+        double sum = 0;  // the replicates' distances, summed in order
+        for (std::uint64_t r = 0; r < o.replicates; ++r) sum += distances[b * o.replicates + r];
         dist[b] = sum / static_cast<double>(o.replicates);
-      });
+      }
       row.proposals += B;
       row.runs += B * o.replicates;
       for (std::uint64_t b = 0; b < B && next.theta.size() < N; ++b)
