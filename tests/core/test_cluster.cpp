@@ -86,7 +86,7 @@ TEST_CASE("a run's summary and a job cross the wire unchanged", "[cluster]") {
   CHECK_THROWS_AS((void)azsim::cluster::decode_summary(bad), azsim::IoError);
 }
 
-TEST_CASE("run_jobs in one process: every job once, its own key and parameters; stop; errors", "[cluster]") {
+TEST_CASE("run_jobs in one process: every job once with its own key and parameters, a stop, an error", "[cluster]") {
   REQUIRE(azsim::cluster::size() == 1);  // no Session: a job of one process
   const EchoScenario echo;
   std::vector<azsim::BatchJob> jobs;

@@ -11,8 +11,9 @@
 ///
 /// Deterministic in parallel: proposal j of generation g is drawn from key (seed, g, j) and
 /// simulated with run key g * 2^40 + j * replicates + r; proposals are evaluated in fixed
-/// batches and accepted in index order, so the population never depends on the thread
-/// count or on which run finished first. Every generation's population is written (full
+/// batches (across threads and, under mpirun, processes: core/mpi) and accepted in index
+/// order, so the population never depends on the thread or process count or on which run
+/// finished first. Every generation's population is written (full
 /// precision), and `resume` continues after the last complete generation exactly.
 
 #include <cstdint>

@@ -233,9 +233,18 @@ void serve_batch(const ModelRegistry& registry, std::map<std::string, std::share
   Outbox out;
   Backoff backoff;
   bool ended = false, error_sent = false;
+  // SIGINT or SIGTERM (a launcher ending the job, Ctrl-C on mpirun): no new run starts, the
+  // runs under way finish and are sent back, as in a single process.
+  const InterruptScope interrupts;
   for (;;) {
     const bool finished = lanes_done.load();  // read first: what they made before is taken below
     bool busy = false;
+    if (InterruptScope::requested()) {
+      const std::lock_guard lock(mutex);
+      closed = true;
+      queue.clear();
+      wake.notify_all();
+    }
     while (auto m = poll(0)) {
       busy = true;
       io::BinaryReader r(m->bytes, "message from rank 0");

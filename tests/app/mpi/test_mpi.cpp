@@ -4,10 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -32,15 +28,7 @@ azsim::test::CommandResult run_mpi(int processes, const std::string& args, const
                                AZSIM_MPIEXEC + " --oversubscribe --bind-to none --mca mpi_yield_when_idle 1 " +
                                mpirun_options + " -n " +
                                std::to_string(processes) + " '" + AZSIM_BINARY + "' " + args;
-  const std::string cmd = "cd '" + std::string(AZSIM_SOURCE_DIR) + "' && " + launcher + " 2>&1";
-  azsim::test::CommandResult result;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) result.output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
+  return azsim::test::run_in_source_tree(launcher);
 }
 
 /// Every file of a folder but run-info.json, by relative path.
