@@ -14,7 +14,8 @@
 /// batches (across threads and, under mpirun, processes: core/mpi) and accepted in index
 /// order, so the population never depends on the thread or process count or on which run
 /// finished first. Every generation's population is written (full
-/// precision), and `resume` continues after the last complete generation exactly.
+/// precision), and so is the generation under way after each complete batch (DIR/.azsim-state):
+/// `resume` continues from there exactly.
 
 #include <cstdint>
 #include <filesystem>
