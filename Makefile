@@ -9,8 +9,13 @@ AZSIM := $(BUILD)/bin/azsim
 
 .PHONY: demo test deps build sanitize-test tsan-test fuzz clean calibrate
 
+# `make test` also installs Open MPI (for the tests of azsim under mpirun, label `mpi`);
+# `make demo` needs no MPI. cmake builds the MPI feature whenever it finds MPI (AZSIM_MPI=AUTO).
+DEPS_OPTIONS ?=
+test: DEPS_OPTIONS += --with-mpi
+
 deps:
-	@scripts/install-deps
+	@scripts/install-deps $(DEPS_OPTIONS)
 
 build: deps
 	@cmake --preset $(PRESET) >/dev/null

@@ -33,9 +33,9 @@ struct CommandResult {
   std::string output;  ///< stdout and stderr together
 };
 
-/// @brief Runs `azsim ARGS` from the source tree (ARGS is passed to the shell as is).
-inline CommandResult run_azsim(const std::string& args) {
-  const std::string cmd = "cd '" + std::string(AZSIM_SOURCE_DIR) + "' && '" + AZSIM_BINARY + "' " + args + " 2>&1";
+/// @brief Runs a shell command line from the source tree, stdout and stderr together.
+inline CommandResult run_in_source_tree(const std::string& command) {
+  const std::string cmd = "cd '" + std::string(AZSIM_SOURCE_DIR) + "' && " + command + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return result;
@@ -44,6 +44,11 @@ inline CommandResult run_azsim(const std::string& args) {
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+/// @brief Runs `azsim ARGS` from the source tree (ARGS is passed to the shell as is).
+inline CommandResult run_azsim(const std::string& args) {
+  return run_in_source_tree("'" + std::string(AZSIM_BINARY) + "' " + args);
 }
 
 /// @brief A fresh folder under the system's temp dir, removed with everything in it.

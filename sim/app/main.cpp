@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/exec/executor.hpp"
 #include "core/model.hpp"
+#include "core/mpi/cluster.hpp"
 #include "core/io/csv.hpp"
 #include "core/run/ensemble.hpp"
 #include "core/run/manifest.hpp"
@@ -118,7 +119,8 @@ azsim::EnsembleOptions ensemble_options(const RunOptions& o, const char* command
 
 int report_interrupted(const azsim::EnsembleOutcome& r, const std::string& out) {
   std::cerr << "azsim: interrupted with " << r.runs << " of " << r.total << " runs done; nothing finished is lost. "
-            << "Run the same command with --resume to continue into " << out << "\n";
+            << "Run the same command with --resume to continue into " << out
+            << (azsim::cluster::size() > 1 ? " (with any number of processes)" : "") << "\n";
   return kInterrupted;
 }
 
@@ -271,7 +273,8 @@ int cmd_calibrate(const azsim::ModelRegistry& registry, const std::string& file,
   const auto r = azsim::run_abc(*scenario, abc, out);
   if (r.interrupted) {
     std::cerr << "azsim: calibration interrupted after " << r.generations << " complete generations; "
-              << "run the same command with --resume to continue into " << out << "\n";
+              << "run the same command with --resume to continue into " << out
+              << (azsim::cluster::size() > 1 ? " (with any number of processes)" : "") << "\n";
     return kInterrupted;
   }
   if (!r.stopped_because.empty()) std::cerr << "azsim: calibration stopped early: " << r.stopped_because << "\n";
@@ -365,7 +368,10 @@ int cmd_params(const azsim::ModelRegistry& registry, const std::string& model_na
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun or srun every rank but 0 only makes the runs rank 0 hands out (docs/cluster.md).
+  const azsim::cluster::Session cluster(argc, argv);
   const auto registry = make_registry();
+  if (cluster.worker()) return cluster.serve(registry);
   CLI::App app{"azsim: agent-based simulation of the 2012-2014 conflict in Azawad, and other "
                "conflict models on the same engine"};
   app.set_version_flag("--version", std::string("azsim ") + azsim::version() + " (git " +

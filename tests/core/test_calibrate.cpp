@@ -168,12 +168,15 @@ TEST_CASE("ABC-SMC: the same posterior with 1 and 2 threads; resumed after Ctrl-
   CHECK(!fs::exists(cut / "c" / "posterior.csv"));
   CHECK(first.generations >= 1);
   CHECK(first.generations < 4);
+  // The generation under way was saved after its last complete batch of proposals.
+  CHECK(fs::exists(cut / "c" / ".azsim-state"));
   o.resume = true;
   const ToyCalibration again({3, 7, 4});
   const auto second = azsim::run_abc(again, o, cut / "c");
   CHECK(!second.interrupted);
   CHECK(slurp(cut / "c" / "posterior.csv") == slurp(one / "c" / "posterior.csv"));
   CHECK(slurp(cut / "c" / "generations.csv") == slurp(one / "c" / "generations.csv"));
+  CHECK(!fs::exists(cut / "c" / ".azsim-state"));
   // Another seed cannot resume it.
   o.seed = 6;
   CHECK_THROWS_WITH(azsim::run_abc(again, o, cut / "c"), Catch::Contains("another scenario, seed or options"));

@@ -10,17 +10,20 @@
 #include <iostream>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/exec/executor.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
+#include "core/mpi/cluster.hpp"
 #include "core/random/samplers.hpp"
 #include "core/random/stream.hpp"
 #include "core/run/batch.hpp"
 #include "core/run/manifest.hpp"
 #include "core/run/progress.hpp"
 #include "core/run/rows.hpp"
+#include "core/sha256.hpp"
 #include "core/stats/special.hpp"
 #include "core/text.hpp"
 
@@ -142,6 +145,57 @@ double log_sum_exp(const std::vector<double>& v) {
   return m + std::log(s);
 }
 
+/// @brief A generation under way, saved after each complete batch of proposals so that a
+/// resume (with any number of threads or processes) goes on from the next batch.
+struct Partial {
+  std::uint64_t generation = 0;
+  std::uint64_t first = 0;  ///< the next batch's first proposal
+  std::uint64_t proposals = 0, runs = 0;
+  Population next;          ///< accepted so far (theta, distance)
+};
+
+constexpr std::string_view kPartialMagic = "azsim abc generation state 1\n";
+
+void save_partial(const fs::path& dir, const std::string& manifest, const Partial& p) {
+  io::BinaryWriter w;
+  w.str(kPartialMagic);
+  w.str(sha256_hex(manifest));
+  w.u64(p.generation);
+  w.u64(p.first);
+  w.u64(p.proposals);
+  w.u64(p.runs);
+  w.u64(p.next.theta.size());
+  for (const auto& t : p.next.theta) w.array(t);
+  w.array(p.next.distance);
+  io::write_file_atomic(batch_state_path(dir), w.bytes());
+}
+
+/// @brief The saved generation under way, if it is generation `g` of this calibration.
+std::optional<Partial> load_partial(const fs::path& dir, const std::string& manifest, std::uint64_t g, std::size_t k) {
+  std::error_code ec;
+  if (!fs::exists(batch_state_path(dir), ec)) return std::nullopt;
+  const std::string path = batch_state_path(dir).string();
+  const std::string bytes = io::read_file(path);
+  io::BinaryReader in(bytes, path);
+  if (in.str() != kPartialMagic) in.fail("not a calibration's state");
+  if (in.str() != sha256_hex(manifest)) in.fail("a state of another calibration");
+  Partial p;
+  p.generation = in.u64();
+  p.first = in.u64();
+  p.proposals = in.u64();
+  p.runs = in.u64();
+  const std::uint64_t n = in.u64();
+  if (n > (std::uint64_t{1} << 32)) in.fail("an impossible number of particles");
+  for (std::uint64_t i = 0; i < n; ++i) {
+    p.next.theta.push_back(in.array<double>());
+    if (p.next.theta.back().size() != k) in.fail("a particle of the wrong size");
+  }
+  p.next.distance = in.array<double>();
+  if (p.next.distance.size() != n || !in.done()) in.fail("inconsistent particles");
+  if (p.generation != g) return std::nullopt;  // a generation finished since: nothing to take
+  return p;
+}
+
 }  // namespace
 
 double target_distance(const RunSummary& summary, double cap) {
@@ -231,6 +285,7 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
     prepare_output_dir(dir, o.force);
     fs::remove(dir / "generations.csv", ec);
     fs::remove(dir / "posterior.csv", ec);
+    fs::remove(batch_state_path(dir), ec);
     io::write_file_atomic(dir / "manifest.json", manifest);  // first: it keys the resume
   }
   {
@@ -249,7 +304,6 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
   std::vector<double> base;
   for (const auto& p : items) base.push_back(p.value);
   const exec::Executor outer(o.threads);
-  const exec::Executor inner(1, exec::Backend::serial);
   const InterruptScope interrupts;
   AbcOutcome out;
   for (const auto& g : history) out.runs += g.runs;
@@ -304,7 +358,15 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
     row.tolerance = tolerance;
     bool stop = false;
     const std::uint64_t max_proposals = o.max_proposals > 0 ? o.max_proposals : 100 * N;
-    for (std::uint64_t first = 0; next.theta.size() < N; first += B) {
+    std::uint64_t resume_at = 0;
+    if (o.resume)
+      if (auto partial = load_partial(dir, manifest, g, k)) {
+        next = std::move(partial->next);
+        row.proposals = partial->proposals;
+        row.runs = partial->runs;
+        resume_at = partial->first;
+      }
+    for (std::uint64_t first = resume_at; next.theta.size() < N; first += B) {
       if (row.proposals >= max_proposals) {
         out.stopped_because = "generation " + std::to_string(g) + " accepted " + std::to_string(next.theta.size()) +
                               " of " + std::to_string(row.proposals) + " proposals, too few to go on (tolerance " +
@@ -321,24 +383,34 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
         stop = true;
         break;
       }
+      // The batch's proposals (cheap, here), then their runs across threads and processes.
       std::vector<std::vector<double>> thetas(B);
-      std::vector<double> dist(B, kInf);
-      outer.for_each_index(B, [&](std::size_t b) {
+      std::vector<BatchJob> jobs(B * o.replicates);
+      for (std::uint64_t b = 0; b < B; ++b) {
         const std::uint64_t j = first + b;
         thetas[b] = propose(g, j, g > 0 ? &kernel : nullptr, &cumulative);
         std::vector<double> values = base;
         for (std::size_t d = 0; d < k; ++d) values[index[d]] = thetas[b][d];
-        double sum = 0;
-        for (std::uint64_t r = 0; r < o.replicates; ++r) {
-          RunRequest req;
-          req.seed = o.seed;
-          req.run = (g << 40) + j * o.replicates + r;
-          req.executor = &inner;
-          req.parameter_values = &values;
-          sum += target_distance(scenario.run(req), o.miss_cap);
-        }
+        for (std::uint64_t r = 0; r < o.replicates; ++r) jobs[b * o.replicates + r] = {(g << 40) + j * o.replicates + r, values};
+      }
+      std::vector<std::size_t> todo(jobs.size());
+      std::iota(todo.begin(), todo.end(), std::size_t{0});
+      std::vector<double> distances(jobs.size(), kInf);
+      cluster::run_jobs(
+          scenario, jobs, todo, cluster::JobsOptions{o.seed, false, 0, dir}, outer,
+          [&](std::size_t i, RunSummary&& summary) { distances[i] = target_distance(summary, o.miss_cap); },
+          [] { return InterruptScope::requested(); });
+      if (InterruptScope::requested()) {  // the batch is incomplete: this generation is made again on resume
+        out.interrupted = true;
+        stop = true;
+        break;
+      }
+      std::vector<double> dist(B, kInf);
+      for (std::uint64_t b = 0; b < B; ++b) {
+        double sum = 0;  // the replicates' distances, summed in order
+        for (std::uint64_t r = 0; r < o.replicates; ++r) sum += distances[b * o.replicates + r];
         dist[b] = sum / static_cast<double>(o.replicates);
-      });
+      }
       row.proposals += B;
       row.runs += B * o.replicates;
       for (std::uint64_t b = 0; b < B && next.theta.size() < N; ++b)
@@ -346,6 +418,7 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
           next.theta.push_back(std::move(thetas[b]));
           next.distance.push_back(dist[b]);
         }
+      if (next.theta.size() < N) save_partial(dir, manifest, {g, first + B, row.proposals, row.runs, next});
     }
     if (stop) break;
     // Importance weights: prior density over the kernel mixture's density.
@@ -377,6 +450,7 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
     out.runs += row.runs;
     write_population(dir / ("population_" + std::to_string(g) + ".csv"), names, pop);
     write_generations(dir / "generations.csv", history);  // after the population: it marks it complete
+    fs::remove(batch_state_path(dir), ec);  // the generation under way is complete
     if (!o.quiet)
       std::cerr << "generation " << g << ": tolerance " << format_rounded(tolerance) << ", " << row.runs << " runs, "
                 << "acceptance " << format_rounded(100.0 * static_cast<double>(N) / static_cast<double>(row.proposals))
@@ -390,6 +464,7 @@ AbcOutcome run_abc(const LoadedScenario& scenario, const AbcOptions& o, const fs
     out.tolerance = history.back().tolerance;
     out.ess = history.back().ess;
     if (!out.interrupted) {
+      fs::remove(batch_state_path(dir), ec);  // stopped early: no generation is under way
       write_population(dir / "posterior.csv", names, pop);
       // A scenario taking its parameters from the posterior, based on the calibrated one.
       const fs::path scenario_path = fs::absolute(scenario.document().chain.front().path, ec);

@@ -11,9 +11,11 @@
 ///
 /// Deterministic in parallel: proposal j of generation g is drawn from key (seed, g, j) and
 /// simulated with run key g * 2^40 + j * replicates + r; proposals are evaluated in fixed
-/// batches and accepted in index order, so the population never depends on the thread
-/// count or on which run finished first. Every generation's population is written (full
-/// precision), and `resume` continues after the last complete generation exactly.
+/// batches (across threads and, under mpirun, processes: core/mpi) and accepted in index
+/// order, so the population never depends on the thread or process count or on which run
+/// finished first. Every generation's population is written (full
+/// precision), and so is the generation under way after each complete batch (DIR/.azsim-state):
+/// `resume` continues from there exactly.
 
 #include <cstdint>
 #include <filesystem>

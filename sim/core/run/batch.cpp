@@ -5,15 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <exception>
-#include <mutex>
+#include <iostream>
 
 #include "core/error.hpp"
 #include "core/exec/executor.hpp"
 #include "core/io/atomic_file.hpp"
+#include "core/mpi/cluster.hpp"
 #include "core/run/manifest.hpp"
 #include "core/run/progress.hpp"
-#include "core/scenario/posterior.hpp"
 #include "core/sha256.hpp"
 
 namespace azsim {
@@ -101,6 +100,10 @@ void prepare_batch_dir(const std::filesystem::path& dir, bool force, bool resume
 void finish_batch(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::remove(batch_state_path(dir), ec);
+  // A process killed while saving (an MPI job ended by its launcher) leaves its temporary file.
+  const std::string stale = batch_state_path(dir).filename().string() + ".tmp.";
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().filename().string().starts_with(stale)) std::filesystem::remove(e.path(), ec);
 }
 
 BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob>& jobs, const BatchOptions& o,
@@ -134,58 +137,51 @@ BatchResult run_batch(const LoadedScenario& scenario, const std::vector<BatchJob
     if (!result.rows.has(j)) todo.push_back(j);
 
   const exec::Executor outer(o.threads);
-  const exec::Executor inner(1, exec::Backend::serial);  // each run on one thread; runs in parallel
   result.threads = outer.threads();
-  std::mutex mutex;  // guards result, progress and the checkpoint clock
   Progress progress(o.label, jobs.size(), jobs.size() - todo.size(), !o.quiet);
   auto last_save = std::chrono::steady_clock::now();
   double save_every = o.checkpoint_seconds;  // grows when saving is slow: at most ~5% of the time
-  std::exception_ptr error;
-  std::atomic<bool> stop{false};
+  bool stop = false;
   const InterruptScope guard;
-  const auto stopping = [&] { return stop.load() || g_interrupted.load(); };
-
-  outer.for_each_index(todo.size(), [&](std::size_t k) {
-    if (stopping()) return;
-    const std::size_t j = todo[k];
-    try {
-      RunRequest request;
-      request.seed = o.seed;
-      request.run = jobs[j].run;
-      request.executor = &inner;
-      request.timeline = o.timeline;
-      // A scenario with a posterior: each run its particle, chosen by (seed, run) alone.
-      const std::vector<double> particle =
-          jobs[j].parameters.empty() ? posterior_values(scenario, o.seed, jobs[j].run) : std::vector<double>{};
-      if (!jobs[j].parameters.empty()) request.parameter_values = &jobs[j].parameters;
-      else if (!particle.empty()) request.parameter_values = &particle;
-      if (j < o.trace) {
-        request.out_dir = dir / "runs" / std::to_string(jobs[j].run);
-        std::filesystem::create_directories(request.out_dir);
-      }
-      const RunSummary summary = scenario.run(request);
-      const std::lock_guard lock(mutex);
-      if (o.timeline) result.timeline.add(summary.timeline);
-      result.rows.put(j, summary);
-      ++result.made;
-      progress.update(result.rows.finished());
-      if (o.stop_after > 0 && result.made >= o.stop_after) stop.store(true);
-      const auto now = std::chrono::steady_clock::now();
-      if (std::chrono::duration<double>(now - last_save).count() >= save_every) {
-        save_state(dir, fingerprint, result.rows, o.timeline ? &result.timeline : nullptr);
-        last_save = std::chrono::steady_clock::now();
-        save_every = std::max(o.checkpoint_seconds, 20 * std::chrono::duration<double>(last_save - now).count());
-      }
-    } catch (...) {
-      const std::lock_guard lock(mutex);
-      if (!error) error = std::current_exception();
-      stop.store(true);
+  const auto save = [&] { save_state(dir, fingerprint, result.rows, o.timeline ? &result.timeline : nullptr); };
+  // Runs are made by this process's threads, or across the processes of an MPI job; either
+  // way each summary comes back here, one at a time.
+  const cluster::Deliver deliver = [&](std::size_t j, RunSummary&& summary) {
+    if (o.timeline) result.timeline.add(summary.timeline);
+    result.rows.put(j, summary);
+    ++result.made;
+    progress.update(result.rows.finished());
+    if (o.stop_after > 0 && result.made >= o.stop_after) stop = true;
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - last_save).count() >= save_every) {
+      save();
+      last_save = std::chrono::steady_clock::now();
+      save_every = std::max(o.checkpoint_seconds, 20 * std::chrono::duration<double>(last_save - now).count());
     }
-  });
+  };
+  const auto on_stop = [&] {
+    // A job of several processes may be ended by its launcher before the runs under way
+    // finish (a rank died; a scheduler's kill): keep what is in, and say how to go on.
+    save();
+    if (cluster::size() > 1 && !o.quiet)
+      std::cerr << "\nazsim: stopping; " << result.rows.finished() << " of " << jobs.size() << " " << o.label
+                << " are saved in " << dir.string() << ". Run the same command with --resume (with any number of "
+                << "processes) to finish\n";
+  };
+  const cluster::JobsOptions jobs_options{o.seed, o.timeline, o.trace, dir};
+  try {
+    cluster::run_jobs(scenario, jobs, todo, jobs_options, outer, deliver,
+                      [&] { return stop || g_interrupted.load(); }, on_stop);
+  } catch (...) {
+    try {
+      save();
+    } catch (...) {  // the error being reported comes first
+    }
+    throw;
+  }
 
   result.interrupted = result.rows.finished() < jobs.size();
-  if (result.interrupted) save_state(dir, fingerprint, result.rows, o.timeline ? &result.timeline : nullptr);
-  if (error) std::rethrow_exception(error);
+  if (result.interrupted) save();
   progress.finish();
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

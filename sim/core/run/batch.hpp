@@ -3,8 +3,9 @@
 /// @brief Many runs of one scenario in parallel, resumable: what `azsim run --runs`,
 /// `whatif`, `eval` and `sensitivity` are built on. Each job is one run keyed by (seed, run)
 /// with optionally other parameter values. Results are kept by job index and the trajectories
-/// counted with integer counters, so nothing depends on the thread count or on the order runs
-/// finish in.
+/// counted with integer counters, so nothing depends on the thread count, on the number of
+/// processes of an MPI job (core/mpi/cluster.hpp: rank 0 runs the batch, the others make runs
+/// for it) or on the order runs finish in.
 ///
 /// Resume: the state (every finished job's row and the counters) is written atomically to
 /// DIR/.azsim-state every few seconds (every `checkpoint_seconds`, or 20 times as long as the

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json.hpp"
+#include "core/mpi/cluster.hpp"
 #include "core/scenario/posterior.hpp"
 #include "core/version.hpp"
 
@@ -56,6 +57,7 @@ void write_run_info(const std::filesystem::path& dir, double wall_seconds, int t
   j.begin_object()
       .key("wall_seconds").value(wall_seconds)
       .key("threads").value(threads)
+      .key("processes").value(cluster::size())
       .key("host").value(std::string(host))
       .end_object();
   io::write_file_atomic(dir / "run-info.json", j.str());
