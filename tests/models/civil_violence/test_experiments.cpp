@@ -22,11 +22,14 @@ double median(std::vector<double> v) { return sample_quantile(std::move(v), 0.5)
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
 }  // namespace
 
-TEST_CASE("legitimacy crises: a sudden drop sets off a larger outburst than a larger drop in small steps",
+TEST_CASE("legitimacy crises: a sudden drop sets off a large outburst, a larger drop in small steps does not",
           "[civil_violence][experiment]") {
-  // Epstein 2002, Figs. 9-10 (Table 2, Runs 3-4): L = 0.9 falls to 0.7 at once at step 77, or
-  // to 0.2 by 0.01 a step from step 77. 50 runs of each, peak active share compared by a
-  // one-sided Mann-Whitney U test.
+  // Epstein 2002, Figs. 9-10 (Table 2, Runs 3-4; the rules and parameters in
+  // scenarios/civil-violence/crisis.yaml): L = 0.9 falls to 0.7 at once at step 77, or to 0.2 by
+  // 0.01 a step from step 77. 50 runs of each, peak active share compared by a one-sided
+  // Mann-Whitney U test. "Large": the typical (median) jump run has at least 20% of its
+  // citizens active at once, forty times the calm regime's peak (docking below: ~0.5%) and four
+  // times the outburst threshold; the typical small-steps run never reaches an outburst (5%).
   const auto jump = test::load_cv("scenarios/civil-violence/crisis-one-jump.yaml");
   const auto steps = test::load_cv("scenarios/civil-violence/crisis-small-steps.yaml");
   const auto start = std::chrono::steady_clock::now();
@@ -36,12 +39,15 @@ TEST_CASE("legitimacy crises: a sudden drop sets off a larger outburst than a la
   REQUIRE(a.size() == 50);
   REQUIRE(b.size() == 50);
   const auto t = stats::mann_whitney_u(a, b);
-  INFO("one jump: median peak " << median(a) << ", mean " << mean(a) << "; small steps: median " << median(b)
-                                << ", mean " << mean(b) << "; U = " << t.u_x << ", p = " << t.p_greater << " (" << seconds
-                                << " s)");
+  const auto large = std::count_if(a.begin(), a.end(), [](double x) { return x >= 0.2; });
+  INFO("one jump: median peak " << median(a) << ", mean " << mean(a) << ", " << large << " runs >= 20%; small steps: median "
+                                << median(b) << ", mean " << mean(b) << ", max " << *std::max_element(b.begin(), b.end())
+                                << "; U = " << t.u_x << ", p = " << t.p_greater << " (" << seconds << " s)");
   CHECK(t.p_greater < 0.01);
-  CHECK(median(a) > median(b));
-  CHECK(median(b) < 0.01);  // small steps: the typical run never has 1% of citizens active
+  CHECK(median(a) >= 0.2);   // the jump: a large outburst in the typical run
+  CHECK(large >= 30);        // ... and in most runs (seeds 1-5, 2002: 40 to 46 of 50)
+  CHECK(median(b) < 0.05);   // the small steps: no outburst in the typical run
+  CHECK(*std::max_element(b.begin(), b.end()) < 0.2);  // ... and never a large one
   WARN("legitimacy crisis: one jump median peak " << median(a) << ", small steps " << median(b) << ", p = " << t.p_greater
                                                  << ", 100 runs in " << seconds << " s");
 }
