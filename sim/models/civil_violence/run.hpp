@@ -10,8 +10,9 @@
 
 namespace azsim::civil_violence {
 
-/// @brief Builds the world and runs every step of the scenario.
+/// @brief Builds the world and runs every step of the scenario (the world points to `spec`).
 [[nodiscard]] World simulate(const ScenarioSpec& spec, const RunParameters& params, rng::RunKey key);
+World simulate(ScenarioSpec&&, const RunParameters&, rng::RunKey) = delete;
 
 /// @brief The number of outbursts in a series of active shares (steps 1..): an outburst starts
 /// at a step whose share reaches `share` while none is under way, and ends at the first step

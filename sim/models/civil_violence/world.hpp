@@ -76,8 +76,10 @@ struct World {
   std::vector<StepCounts> history;      ///< per step 0..step
 };
 
-/// @brief Places the agents and draws their traits (step 0), and records step 0.
+/// @brief Places the agents and draws their traits (step 0), and records step 0. The world
+/// keeps a pointer to `spec`, which must outlive it (a temporary is refused at compile time).
 [[nodiscard]] World build_world(const ScenarioSpec& spec, const RunParameters& params, rng::RunKey key);
+World build_world(ScenarioSpec&&, const RunParameters&, rng::RunKey) = delete;
 
 /// @brief Advances the world to step `until` (every agent acts once per step, in a freshly
 /// shuffled order), recording each step's counts. Allocates nothing.

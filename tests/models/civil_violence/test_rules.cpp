@@ -65,7 +65,8 @@ TEST_CASE("the vision diamond of radius 7 holds 2*7*8+1 = 113 cells and wraps ar
   CHECK(diamond_cells(make_diamond(19, 40, 40)) == 2 * 19 * 20 + 1);
   CHECK_THROWS(make_diamond(20, 40, 40));  // would wrap onto itself
   // Every centre, including the corners and edges, sees 113 cells of a full grid.
-  World w = build_world(test::empty_spec(), test::no_agents(), {1, 0});
+  const auto spec = test::empty_spec();  // the world points to it
+  World w = build_world(spec, test::no_agents(), {1, 0});
   for (int y = 0; y < 40; ++y)
     for (int x = 0; x < 40; ++x) REQUIRE(look(w, w.citizen_view, x, y).empties == 113);
   // A cop at (39, 39) is 2 steps from (0, 0) across both edges, 7 from (0, 5), 8 from (1, 5).
@@ -95,7 +96,8 @@ TEST_CASE("what an agent sees equals a cell-by-cell count on random worlds", "[c
 }
 
 TEST_CASE("estimated arrest probability at known configurations: P = 1 - exp(-2.3 round(C / A))", "[civil_violence]") {
-  World w = build_world(test::empty_spec(), test::no_agents(), {1, 0});
+  const auto spec = test::empty_spec();  // the world points to it
+  World w = build_world(spec, test::no_agents(), {1, 0});
   const auto me = add_agent(w, Kind::citizen, 20, 20, 0.5, 0.5);
   SECTION("no cop in view: P = 0") { CHECK(estimated_arrest_probability(w, me) == 0.0); }
   SECTION("one cop, alone: C / A = 1 -> P = 1 - exp(-2.3) = 0.8997") {
