@@ -85,7 +85,7 @@ TEST_CASE("usage errors of the ensemble commands", "[cli][ensemble]") {
   CHECK(plot.exit_code == 2);
 }
 
-TEST_CASE("Ctrl-C stops an ensemble with nothing lost; --resume finishes it to the same bytes", "[cli][ensemble][resume]") {
+TEST_CASE("Ctrl-C stops an ensemble with nothing lost, --resume finishes it to the same bytes", "[cli][ensemble][resume]") {
   TempDir dir;
   const auto args = azsim::test::split_words("run " + kFast + " --runs 80 --threads 2");
   // The whole ensemble in one go, for comparison.
@@ -126,7 +126,7 @@ TEST_CASE("Ctrl-C stops an ensemble with nothing lost; --resume finishes it to t
   CHECK(files_of(dir / "part") == files_of(dir / "whole"));
 }
 
-TEST_CASE("whatif prints a paired table; plot makes the figures", "[cli][ensemble][whatif]") {
+TEST_CASE("whatif prints a paired table, plot makes the figures", "[cli][ensemble][whatif]") {
   TempDir dir;
   const std::string cf = dir.write("cf.yaml", "schema_version: 1\nmodel: azawad\nbase: " +
                                                   azsim::test::source_path("tests/data/good/minimal.yaml") +

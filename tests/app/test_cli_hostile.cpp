@@ -106,7 +106,7 @@ TEST_CASE("a --resume pointed at a folder of something else is refused, and the 
   CHECK(fs::exists(dir / "other" / ".azsim-state"));
 }
 
-TEST_CASE("output folders: never into a folder of other files, even with --force; nothing of theirs deleted",
+TEST_CASE("output folders: never into a folder of other files, even with --force, nothing of theirs deleted",
           "[cli][hostile][folders]") {
   TempDir dir;
   const auto out = [&](const std::string& name) { return " --out " + (dir / name).string(); };

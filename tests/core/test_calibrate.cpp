@@ -148,7 +148,7 @@ TEST_CASE("ABC-SMC finds synthetic truth inside its 90% intervals", "[calibrate]
   CHECK(inside >= 0.8 * total);
 }
 
-TEST_CASE("ABC-SMC: the same posterior with 1 and 2 threads; resumed after Ctrl-C to the same posterior", "[calibrate]") {
+TEST_CASE("ABC-SMC: the same posterior with 1 and 2 threads, resumed after Ctrl-C to the same posterior", "[calibrate]") {
   const ToyCalibration toy({3, 7, 4});
   TempDir one, two, cut;
   auto o = abc_options(5, 1);

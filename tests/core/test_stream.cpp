@@ -60,7 +60,7 @@ TEST_CASE("stream's first words for a fixed project key are pinned", "[random][s
   CHECK(s.next_u64() == 0x7b3dabcdd3c1af77ull);
 }
 
-TEST_CASE("same key gives the same words; any key field changes them", "[random][stream]") {
+TEST_CASE("same key gives the same words, any key field changes them", "[random][stream]") {
   const auto base = words(Stream(kKey, 42, kEntity, kPurpose), 64);
   CHECK(words(Stream(kKey, 42, kEntity, kPurpose), 64) == base);
 
@@ -109,7 +109,7 @@ TEST_CASE("words_drawn counts every word, whichever accessor drew it", "[random]
   CHECK(s.words_drawn() == 13);
 }
 
-TEST_CASE("uniform uses the word's top 53 bits; both uniforms stay in range", "[random][stream]") {
+TEST_CASE("uniform uses the word's top 53 bits, both uniforms stay in range", "[random][stream]") {
   Stream raw(kKey, 9, kEntity, kPurpose);
   Stream u(kKey, 9, kEntity, kPurpose);
   for (int i = 0; i < 1000; ++i) {

@@ -330,7 +330,7 @@ TEST_CASE("files built to be slow to read are read in bounded time", "[bad]") {
         "names nothing that exists");
 }
 
-TEST_CASE("CRLF line ends are read as LF ones, with the same positions; a byte order mark is accepted", "[bad]") {
+TEST_CASE("CRLF line ends are read as LF ones, with the same positions, a byte order mark is accepted", "[bad]") {
   const TempDir dir;
   const std::string lf = azsim::test::slurp(source_path("tests/data/good/minimal.yaml"));
   std::string crlf;
