@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "../support.hpp"
@@ -141,4 +142,22 @@ TEST_CASE("output folders: never into a folder of other files, even with --force
   REQUIRE(run_azsim("run " + kFast + " -q" + out("one")).exit_code == 0);
   expect("run " + kFast + " -q --force" + out("one"), 0, "");
   expect("run " + kFast + out("d.csv"), 2, "exists and is not a folder");
+}
+
+TEST_CASE("AZSIM_EXECUTOR picks the executor's backend: the same files with each; a wrong name is a usage error",
+          "[cli][exec]") {
+  TempDir dir;
+  std::map<std::string, std::string> reference;
+  for (const char* backend : {"tbb", "threads", "serial"}) {
+    ::setenv("AZSIM_EXECUTOR", backend, 1);
+    const fs::path out = dir / backend;
+    const auto r = run_azsim("run " + kFast + " --runs 4 --threads 2 -q --out " + out.string());
+    INFO(backend << ": " << r.output);
+    REQUIRE(r.exit_code == 0);
+    if (reference.empty()) reference = azsim::test::files_of(out);
+    CHECK(azsim::test::files_of(out) == reference);
+  }
+  ::setenv("AZSIM_EXECUTOR", "gpu", 1);
+  expect("run " + kFast + " -q --out " + (dir / "gpu").string(), 2, "AZSIM_EXECUTOR must be tbb, threads or serial (got 'gpu')");
+  ::unsetenv("AZSIM_EXECUTOR");
 }

@@ -60,6 +60,8 @@ E enum_of(const std::string& text, const std::string_view (&names)[N]) {
 /// Ids declared in one list, for resolving references with "did you mean". Lookups are
 /// hashed: a hostile file may hold ten thousand ids and a hundred thousand references.
 struct IdTable {
+  explicit IdTable(std::string kind = {}, std::vector<std::string> declared = {})
+      : what(std::move(kind)), ids(std::move(declared)) {}
   std::string what;  // "faction", "node", ...
   std::vector<std::string> ids;
   [[nodiscard]] Index find(std::string_view id) const {
