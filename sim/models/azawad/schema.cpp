@@ -910,8 +910,8 @@ class SpecReader {
   bool have_period_ = false;
   std::int64_t fighters_in_all_ = 0;  // forces and interventions read so far
   std::vector<bool> located_;  // per node: lat and lon were valid
-  IdTable groups_{"group", {}, {}, 0}, factions_{"faction", {}, {}, 0}, blocs_{"bloc", {}, {}, 0},
-      nodes_{"node", {}, {}, 0}, targets_{"target", {}, {}, 0};
+  IdTable groups_{"group", {}}, factions_{"faction", {}}, blocs_{"bloc", {}}, nodes_{"node", {}},
+      targets_{"target", {}};
 };
 
 }  // namespace
