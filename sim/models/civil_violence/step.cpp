@@ -11,8 +11,11 @@
 
 // The popcounts dominate: where the compiler can, make a copy of the step loop for CPUs with
 // the POPCNT instruction, chosen once at load time (every x86-64 CPU since ~2008 has it; the
-// other copy keeps the binary portable). Both copies compute the same thing.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+// other copy keeps the binary portable). Both copies compute the same thing. Not under the
+// sanitizers: the load-time chooser (an ifunc resolver) runs before their runtime is up, and
+// under ThreadSanitizer it crashes the program before main.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
 #define AZSIM_CV_CLONES [[gnu::target_clones("popcnt", "default")]]
 #else
 #define AZSIM_CV_CLONES
