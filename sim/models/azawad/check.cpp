@@ -14,7 +14,7 @@
 namespace azsim::azawad {
 namespace {
 
-/// Builds the error for day w.day: "day 12 (2012-01-29): RULE: WHAT".
+/// Builds the error for day w.day: "day D (its date, YYYY-MM-DD): RULE: WHAT".
 [[noreturn]] void fail(const World& w, const std::string& rule, const std::string& what) {
   throw InvariantError("day " + std::to_string(w.day) + " (" + w.spec->start.plus_days(w.day).to_string() +
                        "): " + rule + ": " + what);
