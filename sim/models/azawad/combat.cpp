@@ -5,7 +5,7 @@
 //  - otherwise a day of stochastic Lanchester attrition: casualties to faction i are
 //    Binomial(n_i, 1 - exp(-lambda_i / n_i)) with
 //    lambda_i = attrition_rate * sum_{j hostile to i} eff_j * n_i / (enemies of j present),
-//    eff_j = n_j * (defender multiplier if j defends) + air equivalents; in rural zones and
+//    eff_j = n_j * quality_j * (defender multiplier if j defends) + air equivalents; in rural zones and
 //    refuges lambda_i <= rural_cap * n_i (terrain shelters the weak, S29, S32);
 //    killed ~ Binomial(casualties, killed_share), the rest wounded;
 //  - a side that has lost retreat_loss of its strength retreats, under pursuit (S24);
@@ -158,9 +158,10 @@ bool any_war(const World& w, FactionMask m) {
   return false;
 }
 
-/// Effective strength of f at n: fighters, the defender's multiplier, air power on the spot.
+/// Effective strength of f at n: fighters times their quality, the defender's multiplier, air
+/// power on the spot.
 double effective(const World& w, Index n, Index f, FactionMask defenders) {
-  double e = static_cast<double>(w.nodes.garrison[w.nf(n, f)]);
+  double e = static_cast<double>(w.nodes.garrison[w.nf(n, f)]) * w.spec->factions[static_cast<std::size_t>(f)].quality;
   if (defenders & bit(f)) e *= defence_multiplier(w, n);
   if (w.spec->factions[static_cast<std::size_t>(f)].kind == FactionKind::outside) e += air_equivalent(w, f);
   return e;

@@ -14,11 +14,11 @@ struct ModelParams {
   } economy;
   struct {
     double ideology_drift, shared_enemy_pull, incident_rate, incident_impact, escalation_prob,
-        war_threshold, alliance_threshold, siding_penalty;
+        war_threshold, alliance_threshold, alliance_hysteresis, siding_penalty;
   } relations;
   struct {
     double attack_ratio, leave_ratio, ultimatum_odds, ultimatum_slope, value_population_weight,
-        reserve_share, perception_noise;
+        reserve_share, perception_noise, offensive_morale, perception_days, projection_km;
   } strategy;
   struct {
     double road_speed, track_speed;

@@ -34,6 +34,8 @@ constexpr std::array kTable{
                   "Relation below which a pair is at war everywhere."},
     ParameterInfo{"relations", "alliance_threshold", "relation units", D::real,
                   "Relation above which a pair is allied."},
+    ParameterInfo{"relations", "alliance_hysteresis", "relation units", D::non_negative,
+                  "An alliance lasts until the relation falls this far below alliance_threshold."},
     ParameterInfo{"relations", "siding_penalty", "relation units", D::non_negative,
                   "Drop in relation with a faction's enemies when it fights beside an outside force."},
     // Strategy (phase 4)
@@ -51,6 +53,12 @@ constexpr std::array kTable{
                   "Share of a faction's fighters kept as a garrison when it attacks from a node."},
     ParameterInfo{"strategy", "perception_noise", "log-sd", D::non_negative,
                   "Spread (log-sd) of a faction's error when it estimates an enemy force's strength."},
+    ParameterInfo{"strategy", "offensive_morale", "share", D::probability,
+                  "Morale below which a faction launches no campaign (it only holds and withdraws); an allied outside force lends its morale."},
+    ParameterInfo{"strategy", "perception_days", "days", D::non_negative,
+                  "Memory of a faction's estimate of a place: its error is an AR(1) in log with this correlation time (0: drawn afresh daily)."},
+    ParameterInfo{"strategy", "projection_km", "km", D::positive,
+                  "Loss-of-strength gradient: fighters sent from d km away count exp(-d / projection_km) in planning an attack."},
     // Movement (phase 5)
     ParameterInfo{"movement", "road_speed", "km per day", D::positive,
                   "Distance a column covers in a day on a road."},

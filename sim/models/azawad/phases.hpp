@@ -46,6 +46,11 @@ void fighters_decide(World& w, const exec::Executor& ex);  ///< 9. recovery
 void negotiate(World& w);                               ///< 10. talks, ceasefires, violations, goals
 void record_day(World& w);                              ///< 11. what outputs and scoring need
 
+/// @brief What faction f believes a true strength `x` at node n to be today: x times
+/// exp(perception_noise * z), z a stationary AR(1) per (f, n) with correlation time
+/// strategy.perception_days (docs/ODD.md 7.3). Updates the error's state.
+[[nodiscard]] double believed_strength(World& w, Index f, Index n, double x);
+
 /// @brief Changes a pair's relation state (both directions), logging the change.
 void set_relation_state(World& w, Index a, Index b, RelationState to);
 

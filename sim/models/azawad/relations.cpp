@@ -5,13 +5,16 @@
 //  - a shared enemy draws them together: r += shared_enemy_pull * (1 - r) when both are at war
 //    with some third faction;
 //  - allied or neutral factions sharing a town have incidents (S17) with daily probability
-//    1 - exp(-incident_rate * (1 - r) / 2), each lowering r by incident_impact; an incident
+//    1 - exp(-incident_rate * d * (1 - r) / 2): friction grows with the distance between
+//    their projects (the flag and the sharia, S17), so like-minded factions rarely quarrel;
+//    each incident lowers r by incident_impact; an incident
 //    between factions whose relation is already negative escalates into war with probability
 //    escalation_prob (S20: a quarrel became a battle);
 //  - standing beside an outside force makes enemies (S11): a faction sharing a place with an
 //    outside faction loses siding_penalty a day of its relation with that force's enemies;
-//  - r < war_threshold means war, everywhere at once; r >= alliance_threshold alliance;
-//    otherwise neutral.
+//  - r < war_threshold means war, everywhere at once; r >= alliance_threshold makes an
+//    alliance, which lasts until r < alliance_threshold - alliance_hysteresis (so a pair
+//    near the threshold does not flip daily); otherwise neutral.
 
 #include <algorithm>
 #include <cmath>
@@ -59,8 +62,8 @@ void update_relations(World& w) {
       const auto& fa = spec.factions[static_cast<std::size_t>(a)];
       const auto& fb = spec.factions[static_cast<std::size_t>(b)];
       double r = w.relation(a, b);
-      if (st == RelationState::allied)
-        r -= p.ideology_drift * (std::abs(fa.separatism - fb.separatism) + std::abs(fa.sharia - fb.sharia));
+      const double distance = std::abs(fa.separatism - fb.separatism) + std::abs(fa.sharia - fb.sharia);
+      if (st == RelationState::allied) r -= p.ideology_drift * distance;
       bool shared_enemy = false;
       for (Index c = 0; c < w.F && !shared_enemy; ++c)
         shared_enemy = c != a && c != b && w.at_war(a, c) && w.at_war(b, c);
@@ -76,7 +79,7 @@ void update_relations(World& w) {
                                               rng::combine(w.faction_key[static_cast<std::size_t>(a)],
                                                            w.faction_key[static_cast<std::size_t>(b)])),
                                  purpose::incident);
-        const double tension = std::clamp((1.0 - r) / 2.0, 0.0, 1.0);
+        const double tension = distance * std::clamp((1.0 - r) / 2.0, 0.0, 1.0);
         if (!rng::bernoulli(s, 1.0 - std::exp(-p.incident_rate * tension))) continue;
         r -= p.incident_impact;
         const bool escalate = r < 0 && rng::bernoulli(s, p.escalation_prob);
@@ -97,7 +100,8 @@ void update_relations(World& w) {
       if (escalated || r < p.war_threshold) {
         set_relation_state(w, a, b, RelationState::war);
         w.relation(a, b) = w.relation(b, a) = std::min(r, p.war_threshold);
-      } else if (r >= p.alliance_threshold) {
+      } else if (r >= p.alliance_threshold ||
+                 (st == RelationState::allied && r >= p.alliance_threshold - p.alliance_hysteresis)) {
         set_relation_state(w, a, b, RelationState::allied);
       } else {
         set_relation_state(w, a, b, RelationState::neutral);

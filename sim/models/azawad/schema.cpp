@@ -380,6 +380,7 @@ class SpecReader {
       f.pay_cfa_per_day = m.number("pay_cfa_per_day", Bounds::between(0, 1e9)).value_or(0);
       f.morale = m.number("morale", Bounds::share()).value_or(0);
       f.air_power = m.number("air_power", Bounds::between(0, 1e6), false).value_or(0);
+      f.quality = m.number("quality", Bounds::between(0.01, 100), false).value_or(1);
       f.recruits_locally = m.boolean("recruits_locally", false).value_or(f.kind != FactionKind::outside);
       if (auto c = m.string("color", false)) {
         const bool ok = c->size() == 7 && (*c)[0] == '#' &&
@@ -447,6 +448,7 @@ class SpecReader {
           n.controller = ref(*c, m.path("controller"), factions_);
       }
       if (const Node* hq = m.optional("hq_of")) n.hq_of = refs(*hq, m.path("hq_of"), factions_);
+      if (const Node* cl = m.optional("claimed_by")) n.claimed_by = refs(*cl, m.path("claimed_by"), factions_);
       n.checkpoints = m.integer("checkpoints", 0, 10'000, false).value_or(0);
       n.cite = cite(m);
       m.finish();

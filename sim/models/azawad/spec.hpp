@@ -45,6 +45,9 @@ struct FactionSpec {
   double pay_cfa_per_day = 0;
   double morale = 0;
   double air_power = 0;  ///< sorties per day
+  /// Fighting power of one of its fighters in battle, relative to a militia fighter (1):
+  /// training, armour, artillery, helicopters (docs/ODD.md 7.5).
+  double quality = 1;
   bool recruits_locally = true;
   std::string color;
   Citation cite;
@@ -66,6 +69,9 @@ struct NodeSpec {
   std::vector<std::int64_t> population;  ///< per group index
   Index controller = kNone;              ///< faction index, or kNone
   std::vector<Index> hq_of;              ///< faction indices
+  /// Factions whose declared territory includes the place (a separatist's homeland): a faction
+  /// that claims any place campaigns only for places it claims (docs/ODD.md 7.3).
+  std::vector<Index> claimed_by;
   std::int64_t checkpoints = 0;
   Citation cite;
   [[nodiscard]] std::int64_t total_population() const noexcept;

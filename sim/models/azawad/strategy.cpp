@@ -2,11 +2,15 @@
 //  - withdraws a garrison whose strength against the threat (present and inbound enemies,
 //    and air power aimed at the place) falls below leave_ratio;
 //  - launches at most one campaign at a time against the most valuable enemy-held or
-//    abandoned town it believes it can take (believed ratio above attack_ratio / morale),
-//    sending its spare fighters from positions within reach;
+//    abandoned town it believes it can take (believed ratio above attack_ratio / morale,
+//    morale being its own or an allied outside force's, none below offensive_morale),
+//    sending its spare fighters from positions within reach; fighters d km away count
+//    exp(-d / projection_km) in the ratio (the loss-of-strength gradient); a faction that
+//    claims a territory (nodes' claimed_by) attacks only inside it;
 //  - outside factions pursue their ordered objectives: the first one not yet secured.
-// Beliefs are the true strengths times a log-normal error (perception_noise), drawn per
-// (day, faction, node), so attacks on bad odds happen (S24) and evacuations anticipate.
+// Beliefs are the true strengths times a log-normal error (perception_noise) per (faction,
+// node) that persists for about perception_days, so attacks on bad odds happen (S24) and
+// evacuations anticipate, without a garrison's view of its danger changing every morning.
 
 #include <algorithm>
 #include <cmath>
@@ -46,13 +50,16 @@ std::vector<Index> open_objectives(const World& w, Index f, std::size_t count) {
   return out;
 }
 
+/// Fighting power of one fighter of f (FactionSpec::quality).
+double quality(const World& w, Index f) { return w.spec->factions[static_cast<std::size_t>(f)].quality; }
+
 /// Enemy fighter-equivalents threatening f at node n: present and inbound enemies, plus the air
 /// power of enemies that have n among their next objectives.
 double threat(const World& w, Index f, Index n) {
   double t = 0;
   for (Index g = 0; g < w.F; ++g) {
     if (!w.at_war(f, g)) continue;
-    t += static_cast<double>(w.nodes.garrison[w.nf(n, g)] + w.nodes.inbound[w.nf(n, g)]);
+    t += static_cast<double>(w.nodes.garrison[w.nf(n, g)] + w.nodes.inbound[w.nf(n, g)]) * quality(w, g);
     if (w.factions.air_power[static_cast<std::size_t>(g)] > 0 &&
         w.air_target[static_cast<std::size_t>(g) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(n)])
       t += air_equivalent(w, g);
@@ -64,26 +71,8 @@ double threat(const World& w, Index f, Index n) {
 double own_side(const World& w, Index f, Index n) {
   double s = 0;
   for (Index g = 0; g < w.F; ++g)
-    if (w.allied(f, g)) s += static_cast<double>(w.nodes.garrison[w.nf(n, g)]);
+    if (w.allied(f, g)) s += static_cast<double>(w.nodes.garrison[w.nf(n, g)]) * quality(w, g);
   return s * defence_multiplier(w, n);
-}
-
-/// Today's perception errors, exp(perception_noise * z) per (faction, node), drawn on first use
-/// (0 until then): one draw per faction, node and day, as the stream keyed by them gives the
-/// same z however often it is asked.
-thread_local std::vector<double> t_error;
-
-/// The believed size of a true strength `x` (log-normal error drawn per faction and node).
-double perceive(const World& w, Index f, Index n, double x) {
-  if (x <= 0 || w.params.strategy.perception_noise <= 0) return x;
-  double& e = t_error[static_cast<std::size_t>(f) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(n)];
-  if (e == 0) {
-    rng::Stream s = w.stream(rng::combine(w.faction_key[static_cast<std::size_t>(f)],
-                                          w.node_key[static_cast<std::size_t>(n)]),
-                             purpose::perception);
-    e = std::exp(w.params.strategy.perception_noise * rng::normal(s, 0.0, 1.0));
-  }
-  return x * e;
 }
 
 double town_value(const World& w, Index f, Index n) {
@@ -104,7 +93,7 @@ void plan_withdrawals(World& w, Index f) {
     if (w.nodes.garrison[w.nf(n, f)] <= 0) continue;
     const double t = threat(w, f, n);
     if (t <= 0) continue;
-    const double ratio = own_side(w, f, n) / perceive(w, f, n, t);
+    const double ratio = own_side(w, f, n) / believed_strength(w, f, n, t);
     if (ratio >= w.params.strategy.leave_ratio) continue;
     const Index to = retreat_node(w, f, n);
     if (to == kNone) continue;
@@ -135,8 +124,16 @@ void plan_campaign(World& w, Index f) {
     if (!(won || stale || spent)) return;
     fs.campaign[fi] = kNone;
   }
+  // Morale: its own, or that of an allied outside force in the war, whichever is higher (a
+  // broken army advances behind its patron). Below offensive_morale it attacks nobody.
+  double morale = fs.morale[fi];
+  for (Index g = 0; g < w.F; ++g)
+    if (g != f && fs.entered[static_cast<std::size_t>(g)] && w.allied(f, g) &&
+        w.spec->factions[static_cast<std::size_t>(g)].kind == FactionKind::outside)
+      morale = std::max(morale, fs.morale[static_cast<std::size_t>(g)]);
+  if (morale < w.params.strategy.offensive_morale) return;
   const double reach_km = w.params.movement.track_speed * kCampaignReachDays;
-  const double threshold = w.params.strategy.attack_ratio / std::max(0.05, fs.morale[fi]);
+  const double threshold = w.params.strategy.attack_ratio / std::max(0.05, morale);
   // Spare fighters of each unthreatened node (-1 where threatened): planning orders nobody
   // until the target is chosen, so these hold for the whole plan.
   std::vector<std::int64_t> ready(static_cast<std::size_t>(w.N), -1);
@@ -144,31 +141,49 @@ void plan_campaign(World& w, Index f) {
     if (threat(w, f, p) == 0) ready[static_cast<std::size_t>(p)] = std::max<std::int64_t>(0, spare(w, f, p));
   Index best = kNone;
   double best_value = 0, best_ratio = 0;
+  auto claims = [&](Index m) {
+    const auto& c = w.spec->nodes[static_cast<std::size_t>(m)].claimed_by;
+    return std::find(c.begin(), c.end(), f) != c.end();
+  };
+  bool claimant = false;  // a faction with a declared territory fights only inside it
+  for (Index m = 0; m < w.N && !claimant; ++m) claimant = claims(m);
   for (Index m = 0; m < w.N; ++m) {
     if (!holdable(w, m) || w.nodes.garrison[w.nf(m, f)] > 0) continue;
+    if (claimant && !claims(m)) continue;
     double defender = 0;
     bool enemy = false;
+    FactionMask enemies = 0, friends = 0;
     for (Index g = 0; g < w.F; ++g) {
       const auto here = static_cast<double>(w.nodes.garrison[w.nf(m, g)] + w.nodes.inbound[w.nf(m, g)]);
       if (here <= 0) continue;
       if (!w.at_war(f, g)) {
         if (!w.allied(f, g)) defender = std::numeric_limits<double>::infinity();  // not our fight
+        friends |= bit(g);
         continue;
       }
+      enemies |= bit(g);
       enemy = true;
-      defender += here + (w.factions.air_power[static_cast<std::size_t>(g)] > 0 ? air_equivalent(w, g) : 0.0);
+      defender += here * quality(w, g) + (w.factions.air_power[static_cast<std::size_t>(g)] > 0 ? air_equivalent(w, g) : 0.0);
     }
     const Index flag = w.nodes.flag[static_cast<std::size_t>(m)];
     const bool free_town = !enemy && defender == 0 && flag != kNone && w.at_war(f, flag);
     if (!enemy && !free_town) continue;
     if (std::isinf(defender)) continue;
-    double available = 0;
+    // An ally standing there at peace with our enemies keeps us out: we do not open fire in a
+    // town where a friend, perhaps a stronger patron, lives beside them.
+    bool patron = false;
+    for (Index g = 0; g < w.F && !patron; ++g)
+      if (friends & bit(g))
+        for (Index e = 0; e < w.F && !patron; ++e) patron = (enemies & bit(e)) && !w.at_war(g, e);
+    if (patron) continue;
+    double available = 0;  // weighed by the loss-of-strength gradient
     for (Index p = 0; p < w.N; ++p)
       if (p != m && path_km(w, p, m) <= reach_km && ready[static_cast<std::size_t>(p)] >= 0)
-        available += static_cast<double>(ready[static_cast<std::size_t>(p)]);
+        available += static_cast<double>(ready[static_cast<std::size_t>(p)]) *
+                     std::exp(-path_km(w, p, m) / w.params.strategy.projection_km);
     if (available < 1) continue;
-    const double believed = perceive(w, f, m, defender * defence_multiplier(w, m));
-    const double ratio = believed > 0 ? available / believed : std::numeric_limits<double>::infinity();
+    const double believed = believed_strength(w, f, m, defender * defence_multiplier(w, m));
+    const double ratio = believed > 0 ? available * quality(w, f) / believed : std::numeric_limits<double>::infinity();
     if (ratio <= threshold) continue;
     const double value = town_value(w, f, m);
     if (value > best_value) {
@@ -205,8 +220,36 @@ void plan_outside(World& w, Index f) {
 
 }  // namespace
 
+/// The believed size of a true strength `x`: x * exp(perception_noise * z), where z, per
+/// (faction, node), is a stationary AR(1) with correlation exp(-1 / perception_days) a day,
+/// brought up to date only when asked: after k days z' = rho^k z + sqrt(1 - rho^2k) e, the
+/// exact law of k daily steps, with e drawn by (faction, node, today) -- so the belief is the
+/// same whichever phase asks first and however often.
+double believed_strength(World& w, Index f, Index n, double x) {
+  const auto& p = w.params.strategy;
+  if (x <= 0 || p.perception_noise <= 0) return x;
+  const std::size_t k = static_cast<std::size_t>(f) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(n);
+  Day& last = w.perception_day[k];
+  double& z = w.perception_z[k];
+  if (last != w.day) {
+    rng::Stream s = w.stream(rng::combine(w.faction_key[static_cast<std::size_t>(f)],
+                                          w.node_key[static_cast<std::size_t>(n)]),
+                             purpose::perception);
+    const double e = rng::normal(s, 0.0, 1.0);
+    const double keep = last < 0 || p.perception_days <= 0
+                            ? 0.0
+                            : std::exp(-static_cast<double>(w.day - last) / p.perception_days);
+    z = keep * z + std::sqrt(1.0 - keep * keep) * e;
+    last = w.day;
+  }
+  return x * std::exp(p.perception_noise * z);
+}
+
 void plan_strategy(World& w) {
-  t_error.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0.0);
+  if (w.perception_z.empty()) {
+    w.perception_z.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0.0);
+    w.perception_day.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), -1);
+  }
   // Where each air power will strike next: its next three unsecured objectives (computed once
   // a day; every faction's threat assessment reads it).
   w.air_target.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0);

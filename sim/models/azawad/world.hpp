@@ -210,6 +210,10 @@ struct World {
   Eigen::MatrixXd grievance;               ///< G x G: row group's grievance against column group
   Eigen::MatrixXd mediation;               ///< F x F: mediation strength today
   std::vector<char> air_target;            ///< F x N: where each air power strikes next (today)
+  /// F x N: each faction's standardised error in estimating each place (an AR(1) in log,
+  /// strategy.perception_days), and the day it was last brought up to date (-1: never).
+  std::vector<double> perception_z;
+  std::vector<Day> perception_day;
 
   std::vector<std::uint64_t> node_key, faction_key, group_key;  ///< stable ids
   std::vector<Index> next_hop;    ///< N x N: first node on a shortest path, or kNone
