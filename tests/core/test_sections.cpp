@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/model.hpp"
 #include "core/scenario/sections.hpp"
 
 using namespace azsim;
@@ -25,7 +26,7 @@ Document document(const std::string& text) {
   return d;
 }
 
-/// A toy model's description: what read_document returns.
+/// A toy model's description: what read_document returns and SpecScenario holds.
 struct ToySpec {
   std::string name;
   std::string description;
@@ -120,4 +121,26 @@ TEST_CASE("read_meta reads a model's own meta keys between description and the r
   // `start` is known because the model asked for it; `extra` is not.
   REQUIRE(d.size() == 1);
   CHECK(d.front().message == "unknown key 'extra'");
+}
+
+TEST_CASE("SpecScenario gives the document, the spec, its name and its parameters",
+          "[sections][model]") {
+  class ToyScenario final : public SpecScenario<ToySpec> {
+   public:
+    using SpecScenario::SpecScenario;
+    [[nodiscard]] std::vector<SummaryItem> summary() const override {
+      return {{"size", std::to_string(spec().size)}};
+    }
+    [[nodiscard]] RunSummary run(const RunRequest&) const override { return {}; }
+  };
+  Document doc = document("meta: {name: Toy}\nsize: 2\n" + kParameters);
+  ToySpec spec = read_toy(doc);
+  const ToyScenario s(std::move(doc), std::move(spec));
+  const LoadedScenario& loaded = s;
+  CHECK(loaded.name() == "Toy");
+  CHECK(loaded.document().model == "toy");
+  CHECK(loaded.document().root.find("size") != nullptr);
+  CHECK(&loaded.parameters() == &s.spec().parameters);
+  CHECK(loaded.parameters().value("combat.rate") == 2);
+  CHECK(s.spec().size == 2);
 }
