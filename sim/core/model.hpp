@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <cstdint>
@@ -57,6 +58,26 @@ class LoadedScenario {
   /// @brief Writes the scenario's reference tables an ensemble folder carries for plots (for
   /// a model on a map: its nodes, edges and factions), each atomically.
   virtual void write_reference_files(const std::filesystem::path& dir) const { (void)dir; }
+};
+
+/// @brief A LoadedScenario made of the composed document and a model's validated description
+/// `Spec`, which has a `name` and a `parameters` (a ParameterSet): the accessors every
+/// model's scenario shares. A model derives from it and adds run() and what else it has.
+template <typename Spec>
+class SpecScenario : public LoadedScenario {
+ public:
+  SpecScenario(Document document, Spec spec)
+      : document_(std::move(document)), spec_(std::move(spec)) {}
+  [[nodiscard]] const Document& document() const noexcept override { return document_; }
+  [[nodiscard]] const ParameterSet& parameters() const noexcept override {
+    return spec_.parameters;
+  }
+  [[nodiscard]] std::string name() const override { return spec_.name; }
+  [[nodiscard]] const Spec& spec() const noexcept { return spec_; }
+
+ private:
+  Document document_;
+  Spec spec_;
 };
 
 /// @brief A conflict model the engine can run.

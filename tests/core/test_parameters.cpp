@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cmath>
+#include <stdexcept>
+#include <vector>
 
 #include "core/scenario/parameters.hpp"
 
@@ -85,4 +87,36 @@ TEST_CASE("missing and unknown parameters", "[parameters]") {
   CHECK(r.diagnostics.items()[1].to_string() ==
         "p.yaml:3:3: parameters.combat: unknown key 'shares' (did you mean 'share'?)");
   CHECK(r.diagnostics.items()[2].message == "missing required key 'civil' (the 'civil' parameters)");
+}
+
+TEST_CASE("with_values replaces every value in order and keeps names, priors and flags", "[parameters]") {
+  auto r = read(kValid);
+  REQUIRE(r.diagnostics.empty());
+  REQUIRE(r.set.size() == 3);
+  // 7 lies outside civil.shift's prior [-3, 3]: with_values does not check, the model does.
+  const std::vector<double> values{0.5, 0.9, 7.0};
+  const ParameterSet s = r.set.with_values(values);
+  REQUIRE(s.size() == 3);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const Parameter &a = s.items()[i], &b = r.set.items()[i];
+    CHECK(a.name == b.name);
+    CHECK(a.value == values[i]);
+    CHECK(a.prior.dist == b.prior.dist);
+    CHECK(a.prior.low == b.prior.low);
+    CHECK(a.prior.high == b.prior.high);
+    CHECK(a.info == b.info);
+    CHECK(a.calibrate == b.calibrate);
+  }
+  CHECK(s.value("combat.share") == 0.9);
+  CHECK(r.set.value("combat.share") == 0.3);  // the original is untouched
+  CHECK(r.set.with_values(std::vector<double>{0.2, 0.3, -1.0}).value("civil.shift") == -1.0);
+}
+
+TEST_CASE("with_values needs exactly one value per parameter", "[parameters]") {
+  auto r = read(kValid);
+  REQUIRE(r.set.size() == 3);
+  CHECK_THROWS_AS(r.set.with_values(std::vector<double>{0.2, 0.3}), std::invalid_argument);
+  CHECK_THROWS_WITH(r.set.with_values(std::vector<double>(4, 0.1)),
+                    "wrong number of parameter values: 4 for 3 parameters");
+  CHECK(ParameterSet{}.with_values({}).size() == 0);
 }

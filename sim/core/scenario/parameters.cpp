@@ -30,6 +30,15 @@ double ParameterSet::value(std::string_view name) const {
   throw std::out_of_range("no parameter named " + std::string(name));
 }
 
+ParameterSet ParameterSet::with_values(std::span<const double> values) const {
+  if (values.size() != items_.size())
+    throw std::invalid_argument("wrong number of parameter values: " + std::to_string(values.size()) +
+                                " for " + std::to_string(items_.size()) + " parameters");
+  std::vector<Parameter> items = items_;
+  for (std::size_t i = 0; i < items.size(); ++i) items[i].value = values[i];
+  return ParameterSet(std::move(items));
+}
+
 namespace {
 using schema::Bounds;
 using schema::MapReader;

@@ -4,6 +4,7 @@
 /// model's own parameter table. Calibration and sensitivity work on these.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ class ParameterSet {
   [[nodiscard]] std::optional<std::size_t> index_of(std::string_view name) const noexcept;
   /// @brief Value by full name; throws std::out_of_range for a name the model never declared.
   [[nodiscard]] double value(std::string_view name) const;
+  /// @brief A copy whose values are `values`, one per parameter in this set's order (a
+  /// calibration particle, a design point); names, priors, infos and `calibrate` stay. The
+  /// values are not checked here: a model checks what it needs when it runs with them.
+  /// @throws std::invalid_argument when there are not exactly size() values.
+  [[nodiscard]] ParameterSet with_values(std::span<const double> values) const;
 
  private:
   std::vector<Parameter> items_;

@@ -8,9 +8,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "core/error.hpp"
 #include "core/geo.hpp"
-#include "core/scenario/reader.hpp"
+#include "core/scenario/sections.hpp"
 #include "core/text.hpp"
 #include "models/azawad/parameters.hpp"
 #include "models/azawad/spec.hpp"
@@ -77,12 +76,9 @@ struct IdTable {
 
 class SpecReader {
  public:
-  SpecReader(const Document& doc, Diagnostics& d) : doc_(doc), r_(d) {}
+  explicit SpecReader(Reader& r) : r_(r) {}
 
-  ScenarioSpec read() {
-    MapReader top(r_, doc_.root, "", "a scenario (a mapping of sections)");
-    if (!top.ok()) return std::move(spec_);
-    top.allow({"schema_version", "model"});  // checked while composing
+  ScenarioSpec read(MapReader& top) {
     read_meta(top);
     declare_ids(top);
     if (const Node* n = top.required("groups", "a list of ethnic groups")) read_groups(*n);
@@ -91,16 +87,14 @@ class SpecReader {
     if (const Node* n = top.required("nodes", "a list of places")) read_nodes(*n);
     if (const Node* n = top.required("edges", "a list of roads and tracks")) {
       read_edges(*n);
-      check_connected();
+      check_connected(top.node().find("nodes"));
     }
     if (const Node* n = top.optional("communities")) read_communities(*n);
     if (const Node* n = top.optional("relations")) read_relations(*n);
     if (const Node* n = top.required("forces", "the fighters at the start")) read_forces(*n);
     if (const Node* n = top.optional("shocks")) read_shocks(*n);
-    if (const Node* n = top.required("parameters", "every parameter of the model with a prior"))
-      spec_.parameters = read_parameters(r_, *n, "parameters", parameter_table());
+    spec_.parameters = schema::read_parameters_section(top, parameter_table());
     if (const Node* n = top.optional("targets")) read_targets(*n);
-    top.finish();
     return std::move(spec_);
   }
 
@@ -274,35 +268,23 @@ class SpecReader {
 
   // ---- sections ------------------------------------------------------------------------
 
+  /// The generic meta keys, and the period: start and end dates.
   void read_meta(MapReader& top) {
-    const Node* n = top.required("meta", "name, start, end, sources");
-    if (!n) return;
-    MapReader m(r_, *n, "meta");
-    if (!m.ok()) return;
-    spec_.name = m.string("name").value_or("");
-    spec_.description = m.string("description", false).value_or("");
-    auto start = m.date("start");
-    auto end = m.date("end");
-    m.strings("questions");
-    if (const Node* s = m.optional("sources")) {
-      std::set<std::string> seen;
-      for_each_item(r_, *s, m.path("sources"), [&](const Node& item, const std::string& p) {
-        MapReader e(r_, item, p, "a source {id, cite, url?}");
-        if (!e.ok()) return;
-        if (auto id = e.id("id"); id && !seen.insert(*id).second)
-          r_.error(*e.optional("id"), e.path("id"), "duplicate source id '" + *id + "'");
-        e.string("cite");
-        e.string("url", false);
-        e.finish();
-      });
-    }
-    m.finish();
+    std::optional<Date> start, end;
+    const Node* end_node = nullptr;
+    const auto meta = schema::read_meta(top, "name, start, end, sources", [&](MapReader& m) {
+      start = m.date("start");
+      end = m.date("end");
+      end_node = m.optional("end");
+    });
+    spec_.name = meta.name;
+    spec_.description = meta.description;
     if (start && end) {
       if (*end <= *start) {
-        r_.error(*n->find("end"), "meta.end",
+        r_.error(*end_node, "meta.end",
                  "must be after meta.start (" + start->to_string() + "), got " + end->to_string());
       } else if (days_between(*start, *end) > 36'600) {
-        r_.error(*n->find("end"), "meta.end", "the scenario may span at most 100 years (36600 days)");
+        r_.error(*end_node, "meta.end", "the scenario may span at most 100 years (36600 days)");
       } else {
         spec_.start = *start;
         spec_.end = *end;
@@ -500,8 +482,9 @@ class SpecReader {
   }
 
   /// Every place must be reachable from every other: a fighter, a refugee or an order
-  /// cannot go where no road, track or crossing leads. One error per cut-off node.
-  void check_connected() {
+  /// cannot go where no road, track or crossing leads. One error per cut-off node, at its
+  /// entry of `list` (the `nodes:` list).
+  void check_connected(const Node* list) {
     const std::size_t N = spec_.nodes.size();
     if (N < 2 || N > kMaxNodes || N != nodes_.ids.size()) return;
     std::vector<std::vector<std::size_t>> next(N);
@@ -522,7 +505,6 @@ class SpecReader {
           todo.push_back(m);
         }
     }
-    const Node* list = doc_.root.find("nodes");
     for (std::size_t n = 0; n < N && list && n < list->items.size(); ++n)
       if (!reached[n])
         r_.error(list->items[n], "nodes[" + std::to_string(n) + "]",
@@ -906,8 +888,7 @@ class SpecReader {
     return c;
   }
 
-  const Document& doc_;
-  Reader r_;
+  Reader& r_;
   ScenarioSpec spec_;
   bool have_period_ = false;
   std::int64_t fighters_in_all_ = 0;  // forces and interventions read so far
@@ -919,10 +900,8 @@ class SpecReader {
 }  // namespace
 
 ScenarioSpec read_spec(const Document& document) {
-  Diagnostics d;
-  ScenarioSpec spec = SpecReader(document, d).read();
-  if (!d.empty()) throw ScenarioError(d);
-  return spec;
+  return schema::read_document(document,
+                               [](MapReader& top) { return SpecReader(top.reader()).read(top); });
 }
 
 }  // namespace azsim::azawad

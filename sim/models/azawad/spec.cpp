@@ -62,7 +62,7 @@ std::int64_t ScenarioSpec::total_fighters() const noexcept {
 }
 
 std::vector<SummaryItem> AzawadScenario::summary() const {
-  const auto& s = spec_;
+  const auto& s = spec();
   std::int64_t people = 0;
   for (const auto& n : s.nodes) people += n.total_population();
   std::int64_t outside = 0;
@@ -83,25 +83,19 @@ std::vector<SummaryItem> AzawadScenario::summary() const {
 
 RunSummary AzawadScenario::run(const RunRequest& request) const {
   if (!request.executor) throw std::invalid_argument("RunRequest needs an executor");
-  ParameterSet parameters = spec_.parameters;
-  if (request.parameter_values) {
-    auto items = parameters.items();
-    if (request.parameter_values->size() != items.size())
-      throw std::invalid_argument("RunRequest: wrong number of parameter values");
-    for (std::size_t i = 0; i < items.size(); ++i) items[i].value = (*request.parameter_values)[i];
-    parameters = ParameterSet(std::move(items));
-  }
-  const World w = simulate(spec_, parameters, rng::RunKey{request.seed, request.run}, *request.executor);
+  const ParameterSet parameters =
+      request.parameter_values ? spec().parameters.with_values(*request.parameter_values) : spec().parameters;
+  const World w = simulate(spec(), parameters, rng::RunKey{request.seed, request.run}, *request.executor);
   RunSummary summary = summarize(w);
   if (!request.out_dir.empty()) write_run_files(w, summary, request.out_dir);
   if (request.timeline) summary.timeline = timeline_of(w);
   return summary;
 }
 
-std::vector<TargetMark> AzawadScenario::target_marks() const { return azawad::target_marks(spec_); }
+std::vector<TargetMark> AzawadScenario::target_marks() const { return azawad::target_marks(spec()); }
 
 void AzawadScenario::write_reference_files(const std::filesystem::path& dir) const {
-  azawad::write_reference_files(spec_, dir);
+  azawad::write_reference_files(spec(), dir);
 }
 
 }  // namespace azsim::azawad

@@ -215,23 +215,14 @@ struct ScenarioSpec {
 };
 
 /// @brief A loaded azawad scenario: the composed document plus its validated spec.
-class AzawadScenario final : public LoadedScenario {
+class AzawadScenario final : public SpecScenario<ScenarioSpec> {
  public:
-  AzawadScenario(Document document, ScenarioSpec spec)
-      : document_(std::move(document)), spec_(std::move(spec)) {}
-  [[nodiscard]] const Document& document() const noexcept override { return document_; }
-  [[nodiscard]] const ParameterSet& parameters() const noexcept override { return spec_.parameters; }
-  [[nodiscard]] std::string name() const override { return spec_.name; }
+  using SpecScenario::SpecScenario;
   [[nodiscard]] std::vector<SummaryItem> summary() const override;
-  [[nodiscard]] const ScenarioSpec& spec() const noexcept { return spec_; }
   [[nodiscard]] RunSummary run(const RunRequest& request) const override;
   [[nodiscard]] std::vector<TargetMark> target_marks() const override;
-  [[nodiscard]] std::string day_label(std::int64_t day) const override { return spec_.start.plus_days(day).to_string(); }
+  [[nodiscard]] std::string day_label(std::int64_t day) const override { return spec().start.plus_days(day).to_string(); }
   void write_reference_files(const std::filesystem::path& dir) const override;
-
- private:
-  Document document_;
-  ScenarioSpec spec_;
 };
 
 /// @brief Reads and validates a composed document as an azawad scenario.

@@ -4,6 +4,7 @@
 
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
+#include "core/run/outcomes.hpp"
 
 namespace azsim::civil_violence {
 
@@ -69,16 +70,7 @@ void write_run_files(const World& w, const RunSummary& summary, const std::files
     }
     f.commit();
   }
-  io::AtomicFile f(dir / "outcomes.csv");
-  io::CsvWriter csv(f.stream(), {"name", "value", "unit"});
-  for (const Outcome& o : summary.outcomes) {
-    csv << o.name;
-    if (o.value) csv << *o.value;
-    else csv << "NA";
-    csv << o.unit;
-    csv.end_row();
-  }
-  f.commit();
+  write_outcomes_csv(dir / "outcomes.csv", summary.outcomes);
 }
 
 Timeline timeline_of(const World& w) {

@@ -4,8 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "core/error.hpp"
-#include "core/scenario/reader.hpp"
+#include "core/scenario/sections.hpp"
 #include "core/text.hpp"
 #include "models/civil_violence/parameters.hpp"
 #include "models/civil_violence/spec.hpp"
@@ -20,50 +19,23 @@ using schema::Reader;
 
 class SpecReader {
  public:
-  SpecReader(const Document& doc, Diagnostics& d) : doc_(doc), r_(d) {}
+  explicit SpecReader(Reader& r) : r_(r) {}
 
-  ScenarioSpec read() {
-    MapReader top(r_, doc_.root, "", "a scenario (a mapping of sections)");
-    if (!top.ok()) return std::move(spec_);
-    top.allow({"schema_version", "model"});  // checked while composing
-    read_meta(top);
+  ScenarioSpec read(MapReader& top) {
+    const auto meta = schema::read_meta(top, "name, description?, sources?");
+    spec_.name = meta.name;
+    spec_.description = meta.description;
     bool grid_ok = false;
     if (const Node* n = top.required("world", "the grid {width, height, steps, movement?}")) grid_ok = read_world(*n);
     if (const Node* n = top.optional("rules")) read_rules(*n);
     if (const Node* n = top.optional("outputs")) read_outputs(*n);
-    if (const Node* n = top.required("parameters", "every parameter of the model with a prior")) {
-      spec_.parameters = read_parameters(r_, *n, "parameters", parameter_table());
-      if (grid_ok) check_parameters(*n);
-    }
+    spec_.parameters = schema::read_parameters_section(top, parameter_table());
+    if (const Node* n = top.node().find("parameters"); n && grid_ok) check_parameters(*n);
     if (const Node* n = top.optional("shocks"); n && grid_ok) read_shocks(*n);
-    top.finish();
     return std::move(spec_);
   }
 
  private:
-  void read_meta(MapReader& top) {
-    const Node* n = top.required("meta", "name, description?, sources?");
-    if (!n) return;
-    MapReader m(r_, *n, "meta");
-    if (!m.ok()) return;
-    spec_.name = m.string("name").value_or("");
-    spec_.description = m.string("description", false).value_or("");
-    m.strings("questions");
-    if (const Node* s = m.optional("sources")) {
-      std::set<std::string> seen;
-      schema::for_each_item(r_, *s, m.path("sources"), [&](const Node& item, const std::string& p) {
-        MapReader e(r_, item, p, "a source {id, cite, url?}");
-        if (!e.ok()) return;
-        if (auto id = e.id("id"); id && !seen.insert(*id).second)
-          r_.error(*e.optional("id"), e.path("id"), "duplicate source id '" + *id + "'");
-        e.string("cite");
-        e.string("url", false);
-        e.finish();
-      });
-    }
-    m.finish();
-  }
-
   bool read_world(const Node& node) {
     MapReader m(r_, node, "world", "the grid {width, height, steps, movement?}");
     if (!m.ok()) return false;
@@ -184,18 +156,15 @@ class SpecReader {
     });
   }
 
-  const Document& doc_;
-  Reader r_;
+  Reader& r_;
   ScenarioSpec spec_;
 };
 
 }  // namespace
 
 ScenarioSpec read_spec(const Document& document) {
-  Diagnostics d;
-  ScenarioSpec spec = SpecReader(document, d).read();
-  if (!d.empty()) throw ScenarioError(d);
-  return spec;
+  return schema::read_document(document,
+                               [](MapReader& top) { return SpecReader(top.reader()).read(top); });
 }
 
 }  // namespace azsim::civil_violence

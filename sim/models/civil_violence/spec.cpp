@@ -1,7 +1,6 @@
 #include "models/civil_violence/spec.hpp"
 
 #include <cmath>
-#include <stdexcept>
 
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
@@ -62,7 +61,7 @@ std::vector<double> legitimacy_schedule(const ScenarioSpec& spec, double initial
 }
 
 std::vector<SummaryItem> CivilViolenceScenario::summary() const {
-  const auto& s = spec_;
+  const auto& s = spec();
   const ParameterSet& p = s.parameters;
   std::string shocks;
   for (const auto& k : s.shocks)
@@ -81,16 +80,10 @@ std::vector<SummaryItem> CivilViolenceScenario::summary() const {
 }
 
 RunSummary CivilViolenceScenario::run(const RunRequest& request) const {
-  ParameterSet parameters = spec_.parameters;
-  if (request.parameter_values) {
-    auto items = parameters.items();
-    if (request.parameter_values->size() != items.size())
-      throw std::invalid_argument("RunRequest: wrong number of parameter values");
-    for (std::size_t i = 0; i < items.size(); ++i) items[i].value = (*request.parameter_values)[i];
-    parameters = ParameterSet(std::move(items));
-  }
+  const ParameterSet parameters =
+      request.parameter_values ? spec().parameters.with_values(*request.parameter_values) : spec().parameters;
   // One run is sequential (asynchronous activation is the model); ensembles run in parallel.
-  const World w = simulate(spec_, resolve_parameters(spec_, parameters), rng::RunKey{request.seed, request.run});
+  const World w = simulate(spec(), resolve_parameters(spec(), parameters), rng::RunKey{request.seed, request.run});
   RunSummary summary = summarize(w);
   if (!request.out_dir.empty()) write_run_files(w, summary, request.out_dir);
   if (request.timeline) summary.timeline = timeline_of(w);
@@ -98,7 +91,7 @@ RunSummary CivilViolenceScenario::run(const RunRequest& request) const {
 }
 
 void CivilViolenceScenario::write_reference_files(const std::filesystem::path& dir) const {
-  const auto schedule = legitimacy_schedule(spec_, spec_.parameters.value("citizens.legitimacy"));
+  const auto schedule = legitimacy_schedule(spec(), spec().parameters.value("citizens.legitimacy"));
   io::AtomicFile f(dir / "schedule.csv");
   io::CsvWriter csv(f.stream(), {"step", "legitimacy"});
   for (std::size_t s = 0; s < schedule.size(); ++s) csv.field(static_cast<std::int64_t>(s)).field(schedule[s]).end_row();

@@ -74,23 +74,14 @@ struct RunParameters {
 }
 
 /// @brief A validated civil_violence scenario, as the core sees it.
-class CivilViolenceScenario final : public LoadedScenario {
+class CivilViolenceScenario final : public SpecScenario<ScenarioSpec> {
  public:
-  CivilViolenceScenario(Document document, ScenarioSpec spec)
-      : document_(std::move(document)), spec_(std::move(spec)) {}
-  [[nodiscard]] const Document& document() const noexcept override { return document_; }
-  [[nodiscard]] const ParameterSet& parameters() const noexcept override { return spec_.parameters; }
-  [[nodiscard]] std::string name() const override { return spec_.name; }
+  using SpecScenario::SpecScenario;
   [[nodiscard]] std::vector<SummaryItem> summary() const override;
-  [[nodiscard]] const ScenarioSpec& spec() const noexcept { return spec_; }
   [[nodiscard]] RunSummary run(const RunRequest& request) const override;
   [[nodiscard]] std::string day_label(std::int64_t day) const override { return std::to_string(day); }
   /// @brief Writes schedule.csv (step, legitimacy) for the plots.
   void write_reference_files(const std::filesystem::path& dir) const override;
-
- private:
-  Document document_;
-  ScenarioSpec spec_;
 };
 
 /// @brief Reads and validates a composed document as a civil_violence scenario.
