@@ -1,8 +1,9 @@
 // Phase 6, asymmetric attacks: a faction with fighters in a refuge strikes enemy checkpoints
 // and bases within reach_km (S11, S32-S34). Each day and refuge the strike happens with
 // probability 1 - exp(-attack_rate); the target is an enemy-held place, weighted by its
-// checkpoints; the toll is heavy-tailed, floor(Pareto(min_fatalities, tail_index)), capped by
-// the garrison; a suicide bombing costs the attacker its bomber.
+// checkpoints; the victim is the softest enemy there (lowest quality, then the largest); the
+// toll is heavy-tailed, floor(Pareto(min_fatalities, tail_index)), capped by the garrison; a
+// suicide bombing costs the attacker its bomber.
 
 #include <algorithm>
 #include <cmath>
@@ -60,13 +61,20 @@ void strike_from_refuges(World& w) {
       }
       if (std::all_of(weight.begin(), weight.end(), [](double x) { return x == 0; })) continue;
       const auto m = static_cast<Index>(rng::categorical(s, weight));
+      // The victim: the softest enemy there -- the lowest fighting quality, then the largest
+      // garrison (bombers hit the checkpoints least protected, S33, S34).
       Index victim = kNone;
       std::int64_t most = 0;
-      for (Index g = 0; g < w.F; ++g)
-        if (w.at_war(f, g) && w.nodes.garrison[w.nf(m, g)] > most) {
-          most = w.nodes.garrison[w.nf(m, g)];
+      for (Index g = 0; g < w.F; ++g) {
+        const std::int64_t here = w.nodes.garrison[w.nf(m, g)];
+        if (!w.at_war(f, g) || here <= 0) continue;
+        const double q = spec.factions[static_cast<std::size_t>(g)].quality;
+        const double best = victim == kNone ? 0.0 : spec.factions[static_cast<std::size_t>(victim)].quality;
+        if (victim == kNone || q < best || (q == best && here > most)) {
+          most = here;
           victim = g;
         }
+      }
       const bool suicide = rng::bernoulli(s, p.suicide_share);
       const auto toll = static_cast<std::int64_t>(std::floor(rng::pareto(s, p.min_fatalities, p.tail_index)));
       const std::int64_t killed = std::min(toll, most);

@@ -299,3 +299,31 @@ TEST_CASE("relations: incidents have daily probability 1 - exp(-incident_rate * 
   z.sharia = twins.factions[static_cast<std::size_t>(i.rebels)].sharia;
   CHECK(incidents(twins, 1000.0, 200) == 0);
 }
+
+TEST_CASE("refuge strikes: the victim is the softest enemy in the town, not the largest", "[engine][rules][strike]") {
+  const Ids i = ids();
+  const auto params = test::with_values(minimal_spec().parameters, {{"asymmetric.attack_rate", 50.0}});
+  auto victims = [&](double army_quality, double helpers_quality) {
+    ScenarioSpec spec = minimal_spec();
+    spec.factions[static_cast<std::size_t>(i.army)].quality = army_quality;
+    spec.factions[static_cast<std::size_t>(i.helpers)].quality = helpers_quality;
+    World base = empty_world(spec, params);
+    // Zealots in the refuge; in alpha a small army post beside a large force of the helpers
+    // (both at war with the zealots, at peace with each other).
+    place(base, {{i.zealots, i.peaks, 5}, {i.army, i.alpha, 20}, {i.helpers, i.alpha, 400}});
+    set_relation_state(base, i.army, i.helpers, RelationState::allied);
+    std::vector<int> hit(static_cast<std::size_t>(base.F), 0);
+    for (int r = 0; r < 50; ++r) {
+      World w = base;
+      w.key.run = static_cast<std::uint64_t>(r);
+      strike_from_refuges(w);
+      for (const Event& e : w.events)
+        if (e.type == "bomb" || e.type == "suicide_bomb") ++hit[static_cast<std::size_t>(e.actor2)];
+    }
+    return hit;
+  };
+  const auto soft_army = victims(1.0, 5.0);
+  CHECK(soft_army[static_cast<std::size_t>(i.army)] == 50);
+  const auto equal = victims(1.0, 1.0);  // equal quality: the largest garrison
+  CHECK(equal[static_cast<std::size_t>(i.helpers)] == 50);
+}
