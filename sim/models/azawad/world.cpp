@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 
 #include "core/random/samplers.hpp"
@@ -36,17 +37,37 @@ const char* to_string(ControlState s) noexcept {
 }
 
 std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc, Day d) {
-  const std::size_t i = live;
-  if (i < size()) {
-    // A retired entry sits where the new fighter goes: it moves to the end (the retired are
-    // kept in no particular order).
-    for_each_array([i](auto& v) {
-      const auto x = v[i];
-      v.push_back(x);
-    });
-  } else {
-    for_each_array([](auto& v) { v.emplace_back(); });
-  }
+  const std::size_t i = grow(1);
+  init(i, k, f, g, h, loc, d);
+  return i;
+}
+
+std::size_t Fighters::grow(std::size_t count) {
+  // One add() at a time would put each new fighter at `live`, moving the entry there (a
+  // retired one, when any are behind the living) to the end. Done at once: with r retired
+  // behind the living, the first min(count, r) of them go to the end in order; when count
+  // exceeds r, the retired end up rotated, entry live + count + m holding the retired
+  // (count + m) mod r. (The retired are in no particular order, but the same moves keep
+  // every array exactly as before.)
+  const std::size_t first = live, old_size = size(), r = old_size - live;
+  for_each_array([&](auto& v) {
+    if (r == 0) {
+      v.resize(old_size + count);
+    } else if (count <= r) {
+      v.resize(old_size + count);
+      std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(first), count, v.begin() + static_cast<std::ptrdiff_t>(old_size));
+    } else {
+      using T = std::decay_t<decltype(v[0])>;
+      const std::vector<T> behind(v.begin() + static_cast<std::ptrdiff_t>(first), v.end());
+      v.resize(old_size + count);
+      for (std::size_t m = 0; m < r; ++m) v[first + count + m] = behind[(count + m) % r];
+    }
+  });
+  live += count;
+  return first;
+}
+
+void Fighters::init(std::size_t i, std::uint64_t k, Index f, Index g, Index h, Index loc, Day d) noexcept {
   key[i] = k;
   faction[i] = static_cast<std::int16_t>(f);
   origin[i] = static_cast<std::int16_t>(f);
@@ -65,8 +86,6 @@ std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc,
   defected_to[i] = static_cast<std::int16_t>(kNone);
   defected_day[i] = -1;
   check_day[i] = -1;
-  ++live;
-  return i;
 }
 
 void Fighters::compact(const exec::Executor& ex) {
@@ -88,20 +107,33 @@ void Fighters::compact(const exec::Executor& ex) {
     first_retired[c] = retired_at;
     retired_at += std::min(live, (c + 1) * grain) - c * grain - living_in[c];
   }
-  std::vector<std::uint32_t> order(live);  // order[destination] = source
+  // order[destination] = source; no fill needed, every slot is written.
+  const std::unique_ptr<std::uint32_t[]> order(new std::uint32_t[live]);
   ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
     std::size_t l = first_living[b / grain], r = first_retired[b / grain];
     for (std::size_t i = b; i < e; ++i) order[living(status[i]) ? l++ : r++] = static_cast<std::uint32_t>(i);
   });
+  // Entries before the first retired one stay where they are.
+  std::size_t from = 0;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const std::size_t in_chunk = std::min(live, (c + 1) * grain) - c * grain;
+    if (living_in[c] != in_chunk) break;
+    from += in_chunk;
+  }
+  while (from < live && order[from] == from) ++from;
+  // One scratch buffer for every array (uninitialised: each slot is written before it is read).
+  const std::size_t moving = live - from;
+  const std::unique_ptr<std::byte[]> scratch(new std::byte[moving * sizeof(std::uint64_t) + 1]);
   for_each_array([&](auto& v) {
     using T = std::decay_t<decltype(v[0])>;
-    std::vector<T> moved(live);
-    ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
-      for (std::size_t k = b; k < e; ++k) moved[k] = v[order[k]];
+    static_assert(sizeof(T) <= sizeof(std::uint64_t) && std::is_trivially_copyable_v<T>);
+    T* const moved = reinterpret_cast<T*>(scratch.get());
+    T* const data = v.data();
+    ex.for_chunks(moving, grain, [&](std::size_t b, std::size_t e) {
+      for (std::size_t k = b; k < e; ++k) moved[k] = data[order[from + k]];
     });
-    ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
-      std::copy(moved.begin() + static_cast<std::ptrdiff_t>(b), moved.begin() + static_cast<std::ptrdiff_t>(e),
-                v.begin() + static_cast<std::ptrdiff_t>(b));
+    ex.for_chunks(moving, grain, [&](std::size_t b, std::size_t e) {
+      std::copy(moved + b, moved + e, data + from + b);
     });
   });
   live = kept;
