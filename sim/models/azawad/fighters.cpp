@@ -117,19 +117,10 @@ void recover(World& w, const exec::Executor& ex) {
   auto& fi = w.fighters;
   const Day today = w.day;
   const auto N = static_cast<std::size_t>(w.N), F = static_cast<std::size_t>(w.F), G = static_cast<std::size_t>(w.G);
-  // Per chunk: garrison N x F, inbound N x F, wounded N x F, active F, wounded F, by group
-  // F x G, armed N x G.
-  const std::size_t NF = N * F, width = 3 * NF + 2 * F + F * G + N * G;
-  const std::size_t chunks = (back.size() + kCheckGrain - 1) / kCheckGrain;
-  std::vector<std::int64_t> delta(chunks * width, 0);
-  ex.for_chunks(back.size(), kCheckGrain, [&](std::size_t b, std::size_t e) {
-    std::int64_t* const garrison = delta.data() + (b / kCheckGrain) * width;
-    std::int64_t* const inbound = garrison + NF;
-    std::int64_t* const wounded = inbound + NF;
-    std::int64_t* const active = wounded + NF;
-    std::int64_t* const wounded_f = active + F;
-    std::int64_t* const by_group = wounded_f + F;
-    std::int64_t* const armed = by_group + F * G;
+  // Returns fighters [b, e) of the list to duty, counting the changes at the pointers given.
+  auto back_to_duty = [&](std::size_t b, std::size_t e, std::int64_t* garrison, std::int64_t* inbound,
+                          std::int64_t* wounded, std::int64_t* active, std::int64_t* wounded_f, std::int64_t* by_group,
+                          std::int64_t* armed) {
     for (std::size_t k = b; k < e; ++k) {
       const std::uint32_t i = back[k];
       if (fi.status[i] != Status::wounded || fi.recover_day[i] != today) continue;  // stale
@@ -145,6 +136,20 @@ void recover(World& w, const exec::Executor& ex) {
       ++by_group[f * G + g];
       ++armed[n * G + g];
     }
+  };
+  if (back.size() <= kCheckGrain) {  // one chunk: straight into the counts
+    back_to_duty(0, back.size(), w.nodes.garrison.data(), w.nodes.inbound.data(), w.nodes.wounded.data(),
+                 w.factions.active.data(), w.factions.wounded.data(), w.active_by_group.data(), w.armed_now.data());
+    return;
+  }
+  // Per chunk: garrison N x F, inbound N x F, wounded N x F, active F, wounded F, by group
+  // F x G, armed N x G.
+  const std::size_t NF = N * F, width = 3 * NF + 2 * F + F * G + N * G;
+  const std::size_t chunks = (back.size() + kCheckGrain - 1) / kCheckGrain;
+  std::vector<std::int64_t> delta(chunks * width, 0);
+  ex.for_chunks(back.size(), kCheckGrain, [&](std::size_t b, std::size_t e) {
+    std::int64_t* const d = delta.data() + (b / kCheckGrain) * width;
+    back_to_duty(b, e, d, d + NF, d + 2 * NF, d + 3 * NF, d + 3 * NF + F, d + 3 * NF + 2 * F, d + 3 * NF + 2 * F + F * G);
   });
   for (std::size_t c = 0; c < chunks; ++c) {
     const std::int64_t* const d = delta.data() + c * width;

@@ -51,7 +51,14 @@ std::size_t Fighters::grow(std::size_t count) {
   // every array exactly as before.)
   const std::size_t first = live, old_size = size(), r = old_size - live;
   for_each_array([&](auto& v) {
-    if (r == 0) {
+    if (count == 1) {  // the common case (one add()), as add() always did it
+      if (r == 0) {
+        v.emplace_back();
+      } else {
+        const auto x = v[first];
+        v.push_back(x);
+      }
+    } else if (r == 0) {
       v.resize(old_size + count);
     } else if (count <= r) {
       v.resize(old_size + count);
@@ -107,21 +114,34 @@ void Fighters::compact(const exec::Executor& ex) {
     first_retired[c] = retired_at;
     retired_at += std::min(live, (c + 1) * grain) - c * grain - living_in[c];
   }
-  // order[destination] = source; no fill needed, every slot is written.
-  const std::unique_ptr<std::uint32_t[]> order(new std::uint32_t[live]);
+  // Each chunk as runs of consecutive entries that stay together (living or retired), with
+  // where each run goes; entries before the first retired one stay where they are.
+  struct Run {
+    std::uint32_t from, to, length;
+  };
+  std::vector<std::vector<Run>> runs(chunks);
   ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
+    auto& out = runs[b / grain];
     std::size_t l = first_living[b / grain], r = first_retired[b / grain];
-    for (std::size_t i = b; i < e; ++i) order[living(status[i]) ? l++ : r++] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = b; i < e;) {
+      const bool alive = living(status[i]);
+      std::size_t j = i + 1;
+      while (j < e && living(status[j]) == alive) ++j;
+      std::size_t& to = alive ? l : r;
+      out.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(to), static_cast<std::uint32_t>(j - i)});
+      to += j - i;
+      i = j;
+    }
   });
-  // Entries before the first retired one stay where they are.
-  std::size_t from = 0;
-  for (std::size_t c = 0; c < chunks; ++c) {
-    const std::size_t in_chunk = std::min(live, (c + 1) * grain) - c * grain;
-    if (living_in[c] != in_chunk) break;
-    from += in_chunk;
-  }
-  while (from < live && order[from] == from) ++from;
-  // One scratch buffer for every array (uninitialised: each slot is written before it is read).
+  std::size_t from = live;  // the first entry that moves: the runs before it stay in place
+  for (std::size_t c = 0; c < chunks && from == live; ++c)
+    for (const Run& run : runs[c])
+      if (run.to != run.from) {  // every destination of this run and the later ones is past its start
+        from = run.from;
+        break;
+      }
+  // One scratch buffer for every array (uninitialised: each slot is written before it is read);
+  // every entry of [from, live) is in exactly one run.
   const std::size_t moving = live - from;
   const std::unique_ptr<std::byte[]> scratch(new std::byte[moving * sizeof(std::uint64_t) + 1]);
   for_each_array([&](auto& v) {
@@ -129,8 +149,10 @@ void Fighters::compact(const exec::Executor& ex) {
     static_assert(sizeof(T) <= sizeof(std::uint64_t) && std::is_trivially_copyable_v<T>);
     T* const moved = reinterpret_cast<T*>(scratch.get());
     T* const data = v.data();
-    ex.for_chunks(moving, grain, [&](std::size_t b, std::size_t e) {
-      for (std::size_t k = b; k < e; ++k) moved[k] = data[order[from + k]];
+    ex.for_chunks(chunks, 1, [&](std::size_t b, std::size_t e) {
+      for (std::size_t c = b; c < e; ++c)
+        for (const Run& run : runs[c])
+          if (run.to >= from) std::copy_n(data + run.from, run.length, moved + (run.to - from));
     });
     ex.for_chunks(moving, grain, [&](std::size_t b, std::size_t e) {
       std::copy(moved + b, moved + e, data + from + b);
