@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/exec/executor.hpp"
+#include "core/exec/ordered.hpp"
 #include "models/azawad/phases.hpp"
 
 namespace azsim::azawad {
@@ -111,8 +112,8 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
   const auto& fi = w.fighters;
   const std::size_t buckets = static_cast<std::size_t>(w.N) * static_cast<std::size_t>(w.F);
   w.roster.resize(buckets);
-  w.roster_bucket.assign(fi.live, World::kNoBucket);
-  w.roster_slot.assign(fi.live, 0);
+  w.roster_bucket.resize(fi.live);  // every entry set below, in parallel
+  w.roster_slot.resize(fi.live);    // read only where the bucket is set
   std::vector<std::size_t> offset(chunks * buckets, 0);  // chunk c's first slot in bucket k
   for (std::size_t k = 0; k < buckets; ++k) {
     std::size_t total = 0;
@@ -131,7 +132,10 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
     const Status* const status = fi.status.data();
     const auto F = static_cast<std::size_t>(w.F);
     for (std::size_t i = b; i < e; ++i) {
-      if (next[i] != kNone || !Fighters::living(status[i])) continue;
+      if (next[i] != kNone || !Fighters::living(status[i])) {
+        w.roster_bucket[i] = World::kNoBucket;
+        continue;
+      }
       const std::size_t k = static_cast<std::size_t>(location[i]) * F + static_cast<std::size_t>(faction[i]);
       w.roster_bucket[i] = static_cast<std::uint32_t>(k);
       w.roster_slot[i] = static_cast<std::uint32_t>(o[k]);
@@ -141,18 +145,26 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
 }
 
 /// After a compaction (which moves fighters to other indices): the lists by day anew, each in
-/// index order.
-void relist_by_day(World& w) {
+/// index order, built in fixed chunks.
+void relist_by_day(World& w, const exec::Executor& ex) {
   const auto& fi = w.fighters;
   for (auto& l : w.checks) l.clear();
   for (auto& l : w.recoveries) l.clear();
-  w.unchecked.clear();
-  for (std::size_t i = 0; i < fi.live; ++i) {
-    if (!Fighters::living(fi.status[i])) continue;
-    if (fi.check_day[i] < 0) w.unchecked.push_back(static_cast<std::uint32_t>(i));
-    else if (fi.check_day[i] >= w.day) w.list_for(w.checks, fi.check_day[i], i);
-    if (fi.status[i] == Status::wounded && fi.recover_day[i] >= w.day) w.list_for(w.recoveries, fi.recover_day[i], i);
-  }
+  const Status* const status = fi.status.data();
+  const std::int32_t* const check_day = fi.check_day.data();
+  const std::int32_t* const recover_day = fi.recover_day.data();
+  const std::int64_t today = w.day, days = w.spec->days;
+  const auto on = [&](std::int64_t d) { return d >= today && d < days ? static_cast<std::size_t>(d) : exec::kNoList; };
+  const auto index = [](std::size_t i) { return static_cast<std::uint32_t>(i); };
+  w.unchecked = exec::filter_in_order(ex, fi.live, kGrain, [&](std::size_t i) {
+    return Fighters::living(status[i]) && check_day[i] < 0;
+  });
+  exec::append_in_order(ex, fi.live, kGrain, w.checks, [&](std::size_t i) {
+    return Fighters::living(status[i]) && check_day[i] >= 0 ? on(check_day[i]) : exec::kNoList;
+  }, index);
+  exec::append_in_order(ex, fi.live, kGrain, w.recoveries, [&](std::size_t i) {
+    return status[i] == Status::wounded ? on(recover_day[i]) : exec::kNoList;
+  }, index);
   w.checks_drawn = fi.live;
 }
 }  // namespace
@@ -163,7 +175,7 @@ void sweep(World& w, const exec::Executor& ex, const std::function<void(std::siz
   // the passes walk (the roster, rebuilt below, is the only thing holding indices).
   if (w.fighters.retired * 16 > w.fighters.live) {
     w.fighters.compact(ex);
-    relist_by_day(w);
+    relist_by_day(w, ex);
   }
   const std::size_t n = w.fighters.live;
   const std::size_t chunks = (n + kGrain - 1) / kGrain;
@@ -181,8 +193,14 @@ void sweep(World& w, const exec::Executor& ex, const std::function<void(std::siz
   w.ordered.clear();
   for (const auto& part : ordered) w.ordered.insert(w.ordered.end(), part.begin(), part.end());
   w.arrivals.clear();
-  for (const auto& part : travelling)
-    for (const std::uint32_t i : part) w.sets_off(i);
+  {
+    std::vector<std::uint32_t> on_road;
+    for (const auto& part : travelling) on_road.insert(on_road.end(), part.begin(), part.end());
+    const std::int32_t* const arrive_day = w.fighters.arrive_day.data();
+    exec::append_in_order(
+        ex, on_road.size(), kGrain, w.arrivals, [&](std::size_t k) { return static_cast<std::size_t>(arrive_day[on_road[k]]); },
+        [&](std::size_t k) { return on_road[k]; });
+  }
   w.roster_remove.clear();
   w.roster_add.clear();
   w.roster_kept = true;

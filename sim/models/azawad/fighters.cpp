@@ -27,8 +27,10 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <numeric>
 
 #include "core/exec/executor.hpp"
+#include "core/exec/ordered.hpp"
 #include "core/random/samplers.hpp"
 #include "models/azawad/phases.hpp"
 #include "models/azawad/purposes.hpp"
@@ -102,6 +104,82 @@ std::int32_t days_to_success(rng::Stream& s, double q) {
 
 constexpr std::size_t kCheckGrain = 1u << 12;  // checks per chunk: fixed, whatever the threads
 
+/// The wounded listed for today return to duty, in fixed chunks (in parallel when several
+/// threads): each chunk changes only its own fighters and counts its changes to the garrison,
+/// inbound, wounded, faction and group counts apart; the integer sums are then added up.
+/// A fighter is listed at most once per day (wounded again only once active again), so no
+/// two chunks touch the same one.
+void recover(World& w, const exec::Executor& ex) {
+  const auto day = static_cast<std::size_t>(w.day);
+  if (day >= w.recoveries.size()) return;
+  std::vector<std::uint32_t> back;
+  back.swap(w.recoveries[day]);
+  auto& fi = w.fighters;
+  const Day today = w.day;
+  const auto N = static_cast<std::size_t>(w.N), F = static_cast<std::size_t>(w.F), G = static_cast<std::size_t>(w.G);
+  // Returns fighters [b, e) of the list to duty, counting the changes at the pointers given.
+  auto back_to_duty = [&](std::size_t b, std::size_t e, std::int64_t* garrison, std::int64_t* inbound,
+                          std::int64_t* wounded, std::int64_t* active, std::int64_t* wounded_f, std::int64_t* by_group,
+                          std::int64_t* armed) {
+    for (std::size_t k = b; k < e; ++k) {
+      const std::uint32_t i = back[k];
+      if (fi.status[i] != Status::wounded || fi.recover_day[i] != today) continue;  // stale
+      fi.status[i] = Status::active;
+      const auto f = static_cast<std::size_t>(fi.faction[i]);
+      const auto n = static_cast<std::size_t>(fi.location[i]);
+      if (fi.next[i] == kNone) ++garrison[n * F + f];
+      else ++inbound[static_cast<std::size_t>(fi.next[i]) * F + f];
+      --wounded[n * F + f];
+      ++active[f];
+      --wounded_f[f];
+      const auto g = static_cast<std::size_t>(fi.group[i]);
+      ++by_group[f * G + g];
+      ++armed[n * G + g];
+    }
+  };
+  if (back.size() <= kCheckGrain) {  // one chunk: straight into the counts
+    back_to_duty(0, back.size(), w.nodes.garrison.data(), w.nodes.inbound.data(), w.nodes.wounded.data(),
+                 w.factions.active.data(), w.factions.wounded.data(), w.active_by_group.data(), w.armed_now.data());
+    return;
+  }
+  // Per chunk: garrison N x F, inbound N x F, wounded N x F, active F, wounded F, by group
+  // F x G, armed N x G.
+  const std::size_t NF = N * F, width = 3 * NF + 2 * F + F * G + N * G;
+  const std::size_t chunks = (back.size() + kCheckGrain - 1) / kCheckGrain;
+  std::vector<std::int64_t> delta(chunks * width, 0);
+  ex.for_chunks(back.size(), kCheckGrain, [&](std::size_t b, std::size_t e) {
+    std::int64_t* const d = delta.data() + (b / kCheckGrain) * width;
+    back_to_duty(b, e, d, d + NF, d + 2 * NF, d + 3 * NF, d + 3 * NF + F, d + 3 * NF + 2 * F, d + 3 * NF + 2 * F + F * G);
+  });
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const std::int64_t* const d = delta.data() + c * width;
+    for (std::size_t k = 0; k < NF; ++k) {
+      w.nodes.garrison[k] += d[k];
+      w.nodes.inbound[k] += d[NF + k];
+      w.nodes.wounded[k] += d[2 * NF + k];
+    }
+    for (std::size_t f = 0; f < F; ++f) {
+      w.factions.active[f] += d[3 * NF + f];
+      w.factions.wounded[f] += d[3 * NF + F + f];
+    }
+    for (std::size_t k = 0; k < F * G; ++k) w.active_by_group[k] += d[3 * NF + 2 * F + k];
+    for (std::size_t k = 0; k < N * G; ++k) w.armed_now[k] += d[3 * NF + 2 * F + F * G + k];
+  }
+}
+
+/// Lists fighters `who` (entries of `fi`) by their check day, in order, in fixed chunks.
+void list_checks(World& w, const exec::Executor& ex, const std::vector<std::uint32_t>& who) {
+  const std::int32_t* const check_day = w.fighters.check_day.data();
+  const auto days = static_cast<std::int64_t>(w.spec->days);
+  exec::append_in_order(
+      ex, who.size(), kCheckGrain, w.checks,
+      [&](std::size_t k) {
+        const std::int64_t d = check_day[who[k]];
+        return d < days ? static_cast<std::size_t>(d) : exec::kNoList;
+      },
+      [&](std::size_t k) { return who[k]; });
+}
+
 /// Recovery, then who decides today. The wounded listed for today return to duty. Each living
 /// fighter carries his next check day: the days on which he may decide are a Bernoulli(q)
 /// process, q being the highest daily chance of deciding any fighter can have (unpaid); on
@@ -110,48 +188,45 @@ constexpr std::size_t kCheckGrain = 1u << 12;  // checks per chunk: fixed, whate
 /// today's, independent from day to day (the law of ODD 7.10), at a cost only on check days.
 /// The first check day of a new fighter is drawn from his first day (purpose
 /// fighters.first_check), each next one on his check day (purpose fighters.clock). Returns
-/// the fighters who decide today, by index.
+/// the fighters who decide today, by index. Every step runs in fixed chunks; each fighter's
+/// draws are keyed by him, so the result is the same whatever the threads.
 std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex, const std::vector<PayTerms>& terms) {
   auto& fi = w.fighters;
   const auto& p = w.params.fighters;
   const Day today = w.day;
   const auto day = static_cast<std::size_t>(today);
-  const auto F = static_cast<std::size_t>(w.F), G = static_cast<std::size_t>(w.G);
-  if (day < w.recoveries.size()) {
-    for (const std::uint32_t i : w.recoveries[day]) {
-      if (fi.status[i] != Status::wounded || fi.recover_day[i] != today) continue;  // stale
-      fi.status[i] = Status::active;
-      const auto f = static_cast<std::size_t>(fi.faction[i]);
-      const auto n = static_cast<std::size_t>(fi.location[i]);
-      if (fi.next[i] == kNone) ++w.nodes.garrison[n * F + f];
-      else ++w.nodes.inbound[static_cast<std::size_t>(fi.next[i]) * F + f];
-      --w.nodes.wounded[n * F + f];
-      ++w.factions.active[f];
-      --w.factions.wounded[f];
-      const auto g = static_cast<std::size_t>(fi.group[i]);
-      ++w.active_by_group[f * G + g];
-      ++w.armed_now[n * G + g];
-    }
-    std::vector<std::uint32_t>().swap(w.recoveries[day]);
-  }
+  recover(w, ex);
   const double q = most_likely(p);
   if (q <= 0.0) return {};
   // Today's checks: those listed for today, and the new fighters whose first is today.
   std::vector<std::uint32_t> due;
   if (day < w.checks.size()) due.swap(w.checks[day]);
-  for (std::size_t i = w.checks_drawn; i < fi.live; ++i) w.unchecked.push_back(static_cast<std::uint32_t>(i));
-  w.checks_drawn = fi.live;
-  for (const std::uint32_t i : w.unchecked) {
-    if (!Fighters::living(fi.status[i]) || fi.check_day[i] >= 0) continue;
-    rng::Stream s(w.key, today, fi.key[i], purpose::first_check);
-    fi.check_day[i] = today + days_to_success(s, q);
-    if (fi.check_day[i] == today) due.push_back(i);
-    else w.list_for(w.checks, fi.check_day[i], i);
+  {
+    // The new fighters (and those left unchecked by a compaction) draw their first check day.
+    std::vector<std::uint32_t>& fresh = w.unchecked;
+    const std::size_t listed = fresh.size();
+    fresh.resize(listed + (fi.live - std::min(fi.live, w.checks_drawn)));
+    for (std::size_t i = w.checks_drawn; i < fi.live; ++i) fresh[listed + i - w.checks_drawn] = static_cast<std::uint32_t>(i);
+    w.checks_drawn = fi.live;
+    const std::vector<std::uint32_t> drawn = exec::filter_in_order(ex, fresh.size(), kCheckGrain, [&](std::size_t k) {
+      const std::uint32_t i = fresh[k];
+      if (!Fighters::living(fi.status[i]) || fi.check_day[i] >= 0) return false;
+      rng::Stream s(w.key, today, fi.key[i], purpose::first_check);
+      fi.check_day[i] = today + days_to_success(s, q);
+      return true;
+    });
+    std::vector<std::uint32_t> later;
+    later.reserve(drawn.size());
+    for (const std::uint32_t k : drawn) {
+      const std::uint32_t i = fresh[k];
+      if (fi.check_day[i] == today) due.push_back(i);
+      else later.push_back(i);
+    }
+    list_checks(w, ex, later);
+    fresh.clear();
   }
-  w.unchecked.clear();
   // In memory order (far fewer cache misses on a big run), each once.
-  std::sort(due.begin(), due.end());
-  due.erase(std::unique(due.begin(), due.end()), due.end());
+  due = exec::sorted_unique(ex, due, fi.live);
   struct Part {
     std::vector<std::uint32_t> deciding, later;
   };
@@ -171,12 +246,13 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
         part.deciding.push_back(i);
     }
   });
-  std::vector<std::uint32_t> deciding;
+  // By index (due is sorted and the chunks are taken in order), as the rules below expect.
+  std::vector<std::uint32_t> deciding, later;
   for (const Part& part : parts) {
     deciding.insert(deciding.end(), part.deciding.begin(), part.deciding.end());
-    for (const std::uint32_t i : part.later) w.list_for(w.checks, fi.check_day[i], i);
+    later.insert(later.end(), part.later.begin(), part.later.end());
   }
-  std::sort(deciding.begin(), deciding.end());  // by index, as the rules below expect
+  list_checks(w, ex, later);
   return deciding;
 }
 
@@ -211,7 +287,7 @@ void decide(World& w, const exec::Executor& ex) {
   // of deciding at all; otherwise weigh leaving.
   auto& fi = w.fighters;
   std::vector<Choice> choices = ex.reduce(
-      deciding.size(), 1u << 10, std::vector<Choice>{},
+      deciding.size(), 1u << 8, std::vector<Choice>{},
       [&](std::size_t b, std::size_t e) {
         std::vector<Choice> out;
         std::vector<double> weight, util;
@@ -334,9 +410,20 @@ void decide(World& w, const exec::Executor& ex) {
   }
 }
 
-void recruit(World& w) {
+/// Recruitment: first how many each community gives each faction (in node, group, faction
+/// order: a community's population falls as it gives), then the recruits joined at once, in
+/// that order, each drawn his traits from his own key in fixed chunks (in parallel when
+/// several threads): the same fighters, at the same entries, as joining them one by one.
+void recruit(World& w, const exec::Executor& ex) {
   const auto& p = w.params.fighters;
   const ScenarioSpec& spec = *w.spec;
+  struct Batch {
+    Index node, group, faction;
+    std::uint64_t key;
+    std::size_t first, count;  ///< the recruits' serial numbers among today's
+  };
+  std::vector<Batch> batches;
+  std::size_t total = 0;
   for (Index n = 0; n < w.N; ++n)
     for (Index g = 0; g < w.G; ++g) {
       const std::int64_t people = w.nodes.population[w.ng(n, g)];
@@ -354,30 +441,49 @@ void recruit(World& w) {
         // Recruits leave the civilian population: a community never gives more men than it has.
         const std::int64_t count = std::min(w.nodes.population[w.ng(n, g)],
                                             rng::poisson(s, p.recruitment_rate * sup * static_cast<double>(people) * willing));
+        if (count <= 0) continue;
         w.nodes.population[w.ng(n, g)] -= count;
-        for (std::int64_t k = 0; k < count; ++k) {
-          const std::uint64_t fk = rng::combine(key, (static_cast<std::uint64_t>(w.day) << 24) + static_cast<std::uint64_t>(k));
-          const std::size_t i = w.fighters.add(fk, f, g, n, n, w.day);
-          rng::Stream fs(w.key, w.day, fk, purpose::init_fighter);
-          const double morale = w.factions.morale[fi];
-          w.fighters.loyalty[i] = static_cast<float>(rng::beta(fs, 1 + 4 * morale, 1 + 4 * (1 - morale)));
-          w.fighters.ideology[i] = static_cast<float>(std::clamp(rng::normal(fs, spec.factions[fi].sharia, 0.15), 0.0, 1.0));
-          w.fighters.reservation_wage[i] = static_cast<float>(rng::lognormal(fs, p.reservation_wage, kWageSpread));
-          w.count_active(i, +1);
-          w.joins_roster(i);
-        }
         w.nodes.garrison[w.nf(n, f)] += count;
         w.factions.active[fi] += count;
         w.factions.recruited[fi] += count;
+        w.active_by_group[fi * static_cast<std::size_t>(w.G) + static_cast<std::size_t>(g)] += count;
+        w.armed_now[w.ng(n, g)] += count;
+        batches.push_back({n, g, f, key, total, static_cast<std::size_t>(count)});
+        total += static_cast<std::size_t>(count);
       }
     }
+  if (total == 0) return;
+  auto& fs = w.fighters;
+  const std::size_t first = fs.grow(total);
+  constexpr std::size_t kRecruitGrain = 1u << 10;  // recruits per chunk: fixed, whatever the threads
+  ex.for_chunks(total, kRecruitGrain, [&](std::size_t b, std::size_t e) {
+    // The batch of recruit b: the last that starts at or before it.
+    auto batch = std::upper_bound(batches.begin(), batches.end(), b, [](std::size_t r, const Batch& x) { return r < x.first; }) - 1;
+    for (std::size_t r = b; r < e; ++r) {
+      while (r >= batch->first + batch->count) ++batch;
+      const std::size_t k = r - batch->first;
+      const auto fi = static_cast<std::size_t>(batch->faction);
+      const std::uint64_t fk = rng::combine(batch->key, (static_cast<std::uint64_t>(w.day) << 24) + static_cast<std::uint64_t>(k));
+      const std::size_t i = first + r;
+      fs.init(i, fk, batch->faction, batch->group, batch->node, batch->node, w.day);
+      rng::Stream s(w.key, w.day, fk, purpose::init_fighter);
+      const double morale = w.factions.morale[fi];
+      fs.loyalty[i] = static_cast<float>(rng::beta(s, 1 + 4 * morale, 1 + 4 * (1 - morale)));
+      fs.ideology[i] = static_cast<float>(std::clamp(rng::normal(s, spec.factions[fi].sharia, 0.15), 0.0, 1.0));
+      fs.reservation_wage[i] = static_cast<float>(rng::lognormal(s, p.reservation_wage, kWageSpread));
+    }
+  });
+  // Each may now stand at his node (the roster takes him in at its refresh).
+  const std::size_t noted = w.roster_add.size();
+  w.roster_add.resize(noted + total);
+  std::iota(w.roster_add.begin() + static_cast<std::ptrdiff_t>(noted), w.roster_add.end(), static_cast<std::uint32_t>(first));
 }
 
 }  // namespace
 
 void fighters_decide(World& w, const exec::Executor& ex) {
   decide(w, ex);
-  recruit(w);
+  recruit(w, ex);
 }
 
 }  // namespace azsim::azawad

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/exec/executor.hpp"
+#include "core/exec/ordered.hpp"
 #include "models/azawad/phases.hpp"
 
 namespace azsim::azawad {
@@ -93,9 +94,17 @@ void move_fighters(World& w, const exec::Executor& ex) {
     todo.insert(todo.end(), due.begin(), due.end());
     std::vector<std::uint32_t>().swap(due);
   }
-  // Each once (a fighter may be listed twice, or be listed but no longer due).
+  // Each once (a fighter may be listed twice): the first listing is kept. Whether he is still
+  // due (listed but no longer moving, or still on the road) is checked in the chunks below.
   if (w.mark.size() < fi.live) w.mark.resize(fi.live, 0);
   std::uint8_t* const seen = w.mark.data();
+  std::size_t due = 0;
+  for (const std::uint32_t i : todo) {
+    if (seen[i]) continue;
+    seen[i] = 1;
+    todo[due++] = i;
+  }
+  todo.resize(due);
   const Status* const status = fi.status.data();
   const std::int16_t* const faction = fi.faction.data();
   const std::int8_t* const group = fi.group.data();
@@ -103,16 +112,6 @@ void move_fighters(World& w, const exec::Executor& ex) {
   std::int16_t* const next = fi.next.data();
   std::int16_t* const target = fi.target.data();
   std::int32_t* const arrive_day = fi.arrive_day.data();
-  std::size_t due = 0;
-  for (const std::uint32_t i : todo) {
-    if (seen[i]) continue;
-    seen[i] = 1;
-    if (!Fighters::living(status[i]) || (next[i] == kNone && target[i] == kNone)) continue;
-    if (next[i] != kNone && arrive_day[i] > today) continue;  // still on the road (listed for later)
-    todo[due++] = i;
-  }
-  for (const std::uint32_t i : todo) seen[i] = 0;
-  todo.resize(due);
 
   // The movers in fixed chunks (in parallel when several threads): each moves only his own
   // entries, and notes what changed (count deltas, roster and order notes) in his chunk's
@@ -136,7 +135,10 @@ void move_fighters(World& w, const exec::Executor& ex) {
     std::int64_t* const armed = wounded + NF;
     for (std::size_t k = b; k < e; ++k) {
       const std::uint32_t i = todo[k];
+      seen[i] = 0;
       const Status s = status[i];
+      if (!Fighters::living(s) || (next[i] == kNone && target[i] == kNone)) continue;
+      if (next[i] != kNone && arrive_day[i] > today) continue;  // still on the road (listed for later)
       const Moved m = move_one(w, today, i, s, location, next, target, arrive_day);
       const auto f = static_cast<std::size_t>(faction[i]);
       const auto g = static_cast<std::size_t>(group[i]);
@@ -175,6 +177,7 @@ void move_fighters(World& w, const exec::Executor& ex) {
       }
     }
   });
+  std::vector<std::uint32_t> set_off;
   for (const Part& part : parts) {
     for (std::size_t k = 0; k < NF; ++k) {
       w.nodes.garrison[k] += part.delta[k];
@@ -185,8 +188,12 @@ void move_fighters(World& w, const exec::Executor& ex) {
     w.roster_remove.insert(w.roster_remove.end(), part.left.begin(), part.left.end());
     w.roster_add.insert(w.roster_add.end(), part.joined.begin(), part.joined.end());
     w.ordered.insert(w.ordered.end(), part.waiting.begin(), part.waiting.end());
-    for (const std::uint32_t i : part.set_off) w.sets_off(i);
+    set_off.insert(set_off.end(), part.set_off.begin(), part.set_off.end());
   }
+  // Listed by arrival day, in the order a serial visit would list them.
+  exec::append_in_order(
+      ex, set_off.size(), kMoverGrain, w.arrivals, [&](std::size_t k) { return static_cast<std::size_t>(arrive_day[set_off[k]]); },
+      [&](std::size_t k) { return set_off[k]; });
   refresh_roster(w, ex);
 }
 

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 
 #include "core/random/samplers.hpp"
@@ -36,17 +37,44 @@ const char* to_string(ControlState s) noexcept {
 }
 
 std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc, Day d) {
-  const std::size_t i = live;
-  if (i < size()) {
-    // A retired entry sits where the new fighter goes: it moves to the end (the retired are
-    // kept in no particular order).
-    for_each_array([i](auto& v) {
-      const auto x = v[i];
-      v.push_back(x);
-    });
-  } else {
-    for_each_array([](auto& v) { v.emplace_back(); });
-  }
+  const std::size_t i = grow(1);
+  init(i, k, f, g, h, loc, d);
+  return i;
+}
+
+std::size_t Fighters::grow(std::size_t count) {
+  // One add() at a time would put each new fighter at `live`, moving the entry there (a
+  // retired one, when any are behind the living) to the end. Done at once: with r retired
+  // behind the living, the first min(count, r) of them go to the end in order; when count
+  // exceeds r, the retired end up rotated, entry live + count + m holding the retired
+  // (count + m) mod r. (The retired are in no particular order, but the same moves keep
+  // every array exactly as before.)
+  const std::size_t first = live, old_size = size(), r = old_size - live;
+  for_each_array([&](auto& v) {
+    if (count == 1) {  // the common case (one add()), as add() always did it
+      if (r == 0) {
+        v.emplace_back();
+      } else {
+        const auto x = v[first];
+        v.push_back(x);
+      }
+    } else if (r == 0) {
+      v.resize(old_size + count);
+    } else if (count <= r) {
+      v.resize(old_size + count);
+      std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(first), count, v.begin() + static_cast<std::ptrdiff_t>(old_size));
+    } else {
+      using T = std::decay_t<decltype(v[0])>;
+      const std::vector<T> behind(v.begin() + static_cast<std::ptrdiff_t>(first), v.end());
+      v.resize(old_size + count);
+      for (std::size_t m = 0; m < r; ++m) v[first + count + m] = behind[(count + m) % r];
+    }
+  });
+  live += count;
+  return first;
+}
+
+void Fighters::init(std::size_t i, std::uint64_t k, Index f, Index g, Index h, Index loc, Day d) noexcept {
   key[i] = k;
   faction[i] = static_cast<std::int16_t>(f);
   origin[i] = static_cast<std::int16_t>(f);
@@ -65,8 +93,6 @@ std::size_t Fighters::add(std::uint64_t k, Index f, Index g, Index h, Index loc,
   defected_to[i] = static_cast<std::int16_t>(kNone);
   defected_day[i] = -1;
   check_day[i] = -1;
-  ++live;
-  return i;
 }
 
 void Fighters::compact(const exec::Executor& ex) {
@@ -88,20 +114,48 @@ void Fighters::compact(const exec::Executor& ex) {
     first_retired[c] = retired_at;
     retired_at += std::min(live, (c + 1) * grain) - c * grain - living_in[c];
   }
-  std::vector<std::uint32_t> order(live);  // order[destination] = source
+  // Each chunk as runs of consecutive entries that stay together (living or retired), with
+  // where each run goes; entries before the first retired one stay where they are.
+  struct Run {
+    std::uint32_t from, to, length;
+  };
+  std::vector<std::vector<Run>> runs(chunks);
   ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
+    auto& out = runs[b / grain];
     std::size_t l = first_living[b / grain], r = first_retired[b / grain];
-    for (std::size_t i = b; i < e; ++i) order[living(status[i]) ? l++ : r++] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = b; i < e;) {
+      const bool alive = living(status[i]);
+      std::size_t j = i + 1;
+      while (j < e && living(status[j]) == alive) ++j;
+      std::size_t& to = alive ? l : r;
+      out.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(to), static_cast<std::uint32_t>(j - i)});
+      to += j - i;
+      i = j;
+    }
   });
+  std::size_t from = live;  // the first entry that moves: the runs before it stay in place
+  for (std::size_t c = 0; c < chunks && from == live; ++c)
+    for (const Run& run : runs[c])
+      if (run.to != run.from) {  // every destination of this run and the later ones is past its start
+        from = run.from;
+        break;
+      }
+  // One scratch buffer for every array (uninitialised: each slot is written before it is read);
+  // every entry of [from, live) is in exactly one run.
+  const std::size_t moving = live - from;
+  const std::unique_ptr<std::byte[]> scratch(new std::byte[moving * sizeof(std::uint64_t) + 1]);
   for_each_array([&](auto& v) {
     using T = std::decay_t<decltype(v[0])>;
-    std::vector<T> moved(live);
-    ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
-      for (std::size_t k = b; k < e; ++k) moved[k] = v[order[k]];
+    static_assert(sizeof(T) <= sizeof(std::uint64_t) && std::is_trivially_copyable_v<T>);
+    T* const moved = reinterpret_cast<T*>(scratch.get());
+    T* const data = v.data();
+    ex.for_chunks(chunks, 1, [&](std::size_t b, std::size_t e) {
+      for (std::size_t c = b; c < e; ++c)
+        for (const Run& run : runs[c])
+          if (run.to >= from) std::copy_n(data + run.from, run.length, moved + (run.to - from));
     });
-    ex.for_chunks(live, grain, [&](std::size_t b, std::size_t e) {
-      std::copy(moved.begin() + static_cast<std::ptrdiff_t>(b), moved.begin() + static_cast<std::ptrdiff_t>(e),
-                v.begin() + static_cast<std::ptrdiff_t>(b));
+    ex.for_chunks(moving, grain, [&](std::size_t b, std::size_t e) {
+      std::copy(moved + b, moved + e, data + from + b);
     });
   });
   live = kept;

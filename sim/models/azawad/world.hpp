@@ -70,6 +70,11 @@ struct Fighters {
   /// @brief Appends a fighter after the living (moving a retired entry to the end if needed);
   /// the caller sets the fields it knows.
   std::size_t add(std::uint64_t key, Index faction, Index group, Index home, Index location, Day day);
+  /// @brief Makes room for `count` fighters after the living, leaving every array as `count`
+  /// calls of add() would; returns the first new entry. The caller init()s each new entry.
+  std::size_t grow(std::size_t count);
+  /// @brief Sets every field of entry i to a new fighter's (what add() sets).
+  void init(std::size_t i, std::uint64_t key, Index faction, Index group, Index home, Index location, Day day) noexcept;
   /// @brief Marks fighter i dead, deserted or captured.
   void retire(std::size_t i, Status s) noexcept {
     status[i] = s;
