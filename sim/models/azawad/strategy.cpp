@@ -246,10 +246,6 @@ double believed_strength(World& w, Index f, Index n, double x) {
 }
 
 void plan_strategy(World& w) {
-  if (w.perception_z.empty()) {
-    w.perception_z.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0.0);
-    w.perception_day.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), -1);
-  }
   // Where each air power will strike next: its next three unsecured objectives (computed once
   // a day; every faction's threat assessment reads it).
   w.air_target.assign(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), 0);

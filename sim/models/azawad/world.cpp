@@ -260,6 +260,8 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   fs.weariness.assign(F, 0.0);
   fs.campaign.assign(F, kNone);
   fs.campaign_since.assign(F, 0);
+  w.perception_z.assign(F * static_cast<std::size_t>(w.N), 0.0);
+  w.perception_day.assign(F * static_cast<std::size_t>(w.N), -1);
 
   // Nodes.
   auto& ns = w.nodes;

@@ -113,6 +113,14 @@ inline ParameterSet with_values(const ParameterSet& set,
 /// @brief Removes every fighter from a world (for hand-built situations).
 inline void clear_fighters(azawad::World& w) { w.fighters = azawad::Fighters{}; }
 
+/// @brief A world of `spec` built for run (seed, 0), with every fighter removed (for
+/// hand-built situations).
+inline azawad::World bare_world(const azawad::ScenarioSpec& spec, const ParameterSet& params, std::uint64_t seed) {
+  azawad::World w = azawad::build_world(spec, params, rng::RunKey{seed, 0});
+  clear_fighters(w);
+  return w;
+}
+
 /// @brief Adds `count` active fighters of faction f at node n (group 0), keyed from `tag`.
 inline std::vector<std::size_t> add_fighters(azawad::World& w, azawad::Index f, azawad::Index n, std::int64_t count,
                                              std::uint64_t tag) {

@@ -32,9 +32,7 @@ Ids ids() { return test::minimal_ids(); }
 
 /// A world of the minimal scenario with no fighters in it.
 World empty_world(const ScenarioSpec& spec, const ParameterSet& params, std::uint64_t seed = 11) {
-  World w = build_world(spec, params, rng::RunKey{seed, 0});
-  test::clear_fighters(w);
-  return w;
+  return test::bare_world(spec, params, seed);
 }
 
 /// Sample mean and (unbiased) variance.

@@ -30,11 +30,7 @@ namespace {
 using Ids = test::MinimalIds;
 Ids ids() { return test::minimal_ids(); }
 
-World empty_world(const ScenarioSpec& spec, const ParameterSet& params, std::uint64_t seed = 5) {
-  World w = build_world(spec, params, rng::RunKey{seed, 0});
-  test::clear_fighters(w);
-  return w;
-}
+World empty_world(const ScenarioSpec& spec, const ParameterSet& params) { return test::bare_world(spec, params, 5); }
 
 /// Places the given garrisons, recounts and updates control, as the day does before strategy.
 /// Empty towns fly no flag (so none is a free town to retake).
@@ -72,8 +68,6 @@ TEST_CASE("perception: the error is a stationary AR(1) whose correlation after k
     const auto params = test::with_values(minimal_spec().parameters,
                                           {{"strategy.perception_noise", 1.0}, {"strategy.perception_days", tau}});
     World base = empty_world(minimal_spec(), params);
-    base.perception_z.assign(static_cast<std::size_t>(base.F * base.N), 0.0);
-    base.perception_day.assign(static_cast<std::size_t>(base.F * base.N), -1);
     std::vector<double> z0, zk;
     for (int r = 0; r < runs; ++r) {
       World w = base;
