@@ -14,8 +14,10 @@
 //    reprisal of g on h adds reprisal_branching x (e^(1/m) - 1) to x(h, g) (retaliation), m =
 //    reprisal_memory_days, and x decays by exp(-1/m) a day before each day's draws, so each
 //    reprisal provokes reprisal_branching further ones on average. A reprisal strikes where h lives and g's
-//    armed men are (weight population_h x (1 + armed_g)); its toll is floor(Pareto(1,
-//    massacre_tail_index)), heavy-tailed.
+//    armed men are (weight population_h x (1 + armed_g)); its toll is floor(Pareto(x_m,
+//    massacre_tail_index)), heavy-tailed, with scale x_m = 1 + massacre_scale x (the
+//    perpetrating faction's men of group g there) / 100: a band of a few hundred kills more
+//    than a few villagers with rifles (S39: some thirty traders killed at once).
 
 #include <algorithm>
 #include <cmath>
@@ -80,7 +82,8 @@ void reprisal(World& w, Index g, Index h, rng::Stream& s) {
     }
   }
   std::int64_t& pop = w.nodes.population[w.ng(n, h)];
-  const auto toll = static_cast<std::int64_t>(std::floor(rng::pareto(s, 1.0, c.massacre_tail_index)));
+  const double scale = 1.0 + c.massacre_scale * most / 100.0;
+  const auto toll = static_cast<std::int64_t>(std::floor(rng::pareto(s, scale, c.massacre_tail_index)));
   const std::int64_t deaths = std::min(pop, toll);
   pop -= deaths;
   w.today_civilians[static_cast<std::size_t>(h)] += deaths;

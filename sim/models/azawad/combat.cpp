@@ -4,8 +4,12 @@
 //    being its side's strength over the attackers' (S22, S31);
 //  - otherwise a day of stochastic Lanchester attrition: casualties to faction i are
 //    Binomial(n_i, 1 - exp(-lambda_i / n_i)) with
-//    lambda_i = attrition_rate * sum_{j hostile to i} eff_j * n_i / (enemies of j present),
-//    eff_j = n_j * quality_j * (defender multiplier if j defends) + air equivalents; in rural zones and
+//    lambda_i = attrition_rate / quality_i * sum_{j hostile to i} eff_j * n_i / (enemies of j present),
+//    eff_j = n_j * quality_j * (defender multiplier if j defends) + air equivalents (quality is
+//    both the fire a fighter deals and how hard he is to hit: training, armour, medical
+//    evacuation, so two forces of qualities q_a, q_b trade casualties as (q_a / q_b)^2 man for
+//    man: Operation Serval lost about ten French and some forty Chadian dead in 2013-2014
+//    against hundreds of its enemies); in rural zones and
 //    refuges lambda_i <= rural_cap * n_i (terrain shelters the weak, S29, S32);
 //    killed ~ Binomial(casualties, killed_share), the rest wounded;
 //  - a side that has lost retreat_loss of its strength retreats, under pursuit (S24);
@@ -279,6 +283,7 @@ void battle(World& w, Index n) {
         if ((present & bit(k)) && w.at_war(j, k)) targets_of_j += static_cast<double>(ns.garrison[w.nf(n, k)]);
       lambda[static_cast<std::size_t>(i)] += c.attrition_rate * effective(w, n, j, defenders) * n_i / targets_of_j;
     }
+    lambda[static_cast<std::size_t>(i)] /= w.spec->factions[static_cast<std::size_t>(i)].quality;
     if (sheltered) lambda[static_cast<std::size_t>(i)] = std::min(lambda[static_cast<std::size_t>(i)], c.rural_cap * n_i);
   }
 

@@ -2,7 +2,10 @@
 //  - the wounded whose time has come return to duty;
 //  - an active fighter standing at a node deserts with probability
 //    desertion_base + unpaid_desertion * (1 - min(share of pay actually paid, pay / his
-//    reservation wage)), going home for good;
+//    reservation wage)) * (1 - his loyalty) + rout_desertion * min(1, max(0, -momentum of his
+//    faction)) * (1 - his loyalty), going home for good: the committed stay unpaid (the MNLA's
+//    volunteers were fed, not salaried, S28), and a beaten force melts away (the Islamist
+//    groups' local recruits went home as Serval advanced, S31);
 //  - otherwise, with probability defection_base, he weighs leaving: among staying and every
 //    faction with fighters at his node or a neighbouring one (not outside forces), he picks
 //    by a logit over utilities
@@ -10,8 +13,10 @@
 //                + ethnicity_weight * share of his group in f + winning_weight * momentum_f
 //      U(g)    = pay_weight * ln(pay_g / pay_f) - ideology_weight * |x - sharia_g|
 //                + ethnicity_weight * share of his group in g + winning_weight * momentum_g
-//                + contagion_weight * share of his comrades at the node who left lately,
-//    momentum being the log growth of a faction's active fighters over 30 days;
+//                + contagion_weight * share of his comrades at the node who left lately
+//                - enemy_cost if his faction is at war with g (crossing the lines),
+//    momentum being the log growth of a faction's active fighters over 30 days plus that of
+//    the towns it holds or shares (each + 1);
 //  - communities supply recruits to the factions present among them: Poisson with mean
 //    recruitment_rate * support * people * P(reservation wage < pay), the wage log-normal
 //    around fighters.reservation_wage with log-sd 0.5. Recruits leave the civilian population;
@@ -54,12 +59,29 @@ struct Candidate {
   Index faction, node;
 };
 
+/// Towns f held or shared on a day, given that day's holders and control.
+int towns_of(const World& w, const std::vector<FactionMask>& holders, const std::vector<ControlState>& control, Index f) {
+  int towns = 0;
+  for (Index n = 0; n < w.N; ++n) {
+    const auto ni = static_cast<std::size_t>(n);
+    towns += (holders[ni] & bit(f)) && (control[ni] == ControlState::held || control[ni] == ControlState::shared);
+  }
+  return towns;
+}
+
+/// Who is winning: the log growth of f's active fighters over kMomentumDays plus that of the
+/// towns it holds or shares (each + 1).
 double momentum(const World& w, Index f) {
   const auto& h = w.active_by_day;
   if (h.empty()) return 0.0;
   const std::size_t back = h.size() > kMomentumDays ? h.size() - kMomentumDays : 0;
   const auto fi = static_cast<std::size_t>(f);
-  return std::log((static_cast<double>(w.factions.active[fi]) + 1.0) / (static_cast<double>(h[back][fi]) + 1.0));
+  const double fighters =
+      std::log((static_cast<double>(w.factions.active[fi]) + 1.0) / (static_cast<double>(h[back][fi]) + 1.0));
+  const DailyRecord& then = w.history[back];
+  const double towns = std::log((towns_of(w, w.nodes.holders, w.nodes.control, f) + 1.0) /
+                                (towns_of(w, then.holders, then.control, f) + 1.0));
+  return fighters + towns;
 }
 
 bool can_take(const World& w, Index g) {
@@ -77,23 +99,26 @@ struct Chances {
 struct PayTerms {
   bool decides = false;        ///< its fighters may desert or defect (not an outside force)
   double pay = 0, paid_share = 1;
+  double rout = 0;             ///< rout_desertion * min(1, max(0, -momentum)): a beaten force's pull home
   Chances flat{};              ///< the chances of a fighter whose wage the pay covers
 };
 
-Chances chances(const FighterParams& p, double paid) {
-  const double desert = std::min(1.0, p.desertion_base + p.unpaid_desertion * std::max(0.0, 1.0 - paid));
+Chances chances(const FighterParams& p, double paid, double loyalty = 0.0, double rout = 0.0) {
+  const double desert = std::min(
+      1.0, p.desertion_base + (p.unpaid_desertion * std::max(0.0, 1.0 - paid) + rout) * (1.0 - loyalty));
   return {desert, std::min(1.0, desert + p.defection_base)};
 }
 
 /// Fighter i's chances today (paid = min(share of the payroll paid, pay / his wage)).
-Chances chances_of(const FighterParams& p, const PayTerms& t, float reservation_wage) {
+Chances chances_of(const FighterParams& p, const PayTerms& t, float reservation_wage, float loyalty) {
   const double ratio = t.pay / std::max(1.0, static_cast<double>(reservation_wage));
-  return ratio >= t.paid_share ? t.flat : chances(p, ratio);
+  if (ratio >= t.paid_share && t.paid_share >= 1.0 && t.rout <= 0) return t.flat;
+  return chances(p, std::min(ratio, t.paid_share), loyalty, t.rout);
 }
 
-/// The most any fighter's daily chance of deciding can be (nobody paid at all): the rate of
-/// the Bernoulli process of the days on which he may decide.
-double most_likely(const FighterParams& p) { return chances(p, 0.0).any; }
+/// The most any fighter's daily chance of deciding can be (nobody paid, no loyalty, his
+/// faction routed): the rate of the Bernoulli process of the days on which he may decide.
+double most_likely(const FighterParams& p) { return chances(p, 0.0, 0.0, p.rout_desertion).any; }
 
 /// Days until the next success of a Bernoulli(q) process, counting today as 0.
 std::int32_t days_to_success(rng::Stream& s, double q) {
@@ -242,7 +267,7 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
       part.later.push_back(i);
       const auto f = static_cast<std::size_t>(fi.faction[i]);
       if (fi.status[i] != Status::active || fi.next[i] != kNone || !terms[f].decides) continue;
-      if (s.uniform() * q < chances_of(p, terms[f], fi.reservation_wage[i]).any)
+      if (s.uniform() * q < chances_of(p, terms[f], fi.reservation_wage[i], fi.loyalty[i]).any)
         part.deciding.push_back(i);
     }
   });
@@ -260,12 +285,15 @@ void decide(World& w, const exec::Executor& ex) {
   const auto& p = w.params.fighters;
   const ScenarioSpec& spec = *w.spec;
   const auto G = static_cast<std::size_t>(w.G);
+  std::vector<double> mom(static_cast<std::size_t>(w.F));
+  for (Index f = 0; f < w.F; ++f) mom[static_cast<std::size_t>(f)] = momentum(w, f);
   std::vector<PayTerms> terms(static_cast<std::size_t>(w.F));
   for (Index f = 0; f < w.F; ++f) {
     PayTerms& t = terms[static_cast<std::size_t>(f)];
     t.decides = can_take(w, f);
     t.pay = w.factions.pay[static_cast<std::size_t>(f)];
     t.paid_share = w.factions.paid_share[static_cast<std::size_t>(f)];
+    t.rout = p.rout_desertion * std::clamp(-mom[static_cast<std::size_t>(f)], 0.0, 1.0);
     t.flat = chances(p, t.paid_share);
   }
   const std::vector<std::uint32_t> deciding = recover_and_check(w, ex, terms);
@@ -280,9 +308,6 @@ void decide(World& w, const exec::Executor& ex) {
         if (edge_days(w, n, m) > 0 && edge_days(w, n, m) <= 2 && w.nodes.garrison[w.nf(m, g)] > 0) where = m;
       if (where != kNone) near[static_cast<std::size_t>(n)].push_back({g, where});
     }
-  std::vector<double> mom(static_cast<std::size_t>(w.F));
-  for (Index f = 0; f < w.F; ++f) mom[static_cast<std::size_t>(f)] = momentum(w, f);
-
   // Those whose clock ran out decide: desert, with today's chance of deserting over the chance
   // of deciding at all; otherwise weigh leaving.
   auto& fi = w.fighters;
@@ -297,7 +322,7 @@ void decide(World& w, const exec::Executor& ex) {
           const auto fidx = static_cast<std::size_t>(f);
           const Index n = fi.location[i];
           rng::Stream s(w.key, w.day, fi.key[i], purpose::decide);
-          const Chances c = chances_of(p, terms[fidx], fi.reservation_wage[i]);
+          const Chances c = chances_of(p, terms[fidx], fi.reservation_wage[i], fi.loyalty[i]);
           if (s.uniform() * c.any < c.desert) {
             out.push_back({static_cast<std::uint32_t>(i), f, kNone, n, 5});
             continue;
@@ -323,7 +348,8 @@ void decide(World& w, const exec::Executor& ex) {
             }
             util[k] = p.pay_weight * std::log(std::max(1.0, w.factions.pay[gi]) / pay_f) -
                       p.ideology_weight * std::abs(x - spec.factions[gi].sharia) +
-                      p.ethnicity_weight * w.ethnic_mix[gi * G + grp] + p.winning_weight * mom[gi] + contagion;
+                      p.ethnicity_weight * w.ethnic_mix[gi * G + grp] + p.winning_weight * mom[gi] + contagion -
+                      (w.at_war(f, cands[k].faction) ? p.enemy_cost : 0.0);
             best_u = std::max(best_u, util[k]);
           }
           weight[0] = std::exp(u_stay - best_u);

@@ -14,7 +14,7 @@ struct ModelParams {
   } economy;
   struct {
     double ideology_drift, shared_enemy_pull, incident_rate, incident_impact, escalation_prob,
-        war_threshold, alliance_threshold, alliance_hysteresis, siding_penalty;
+        war_threshold, alliance_threshold, alliance_hysteresis, siding_penalty, solidarity;
   } relations;
   struct {
     double attack_ratio, leave_ratio, ultimatum_odds, ultimatum_slope, value_population_weight,
@@ -33,11 +33,11 @@ struct ModelParams {
   struct {
     double violence_effect, ethnic_alignment, rule_effect, grievance_per_death, grievance_decay,
         combatant_weight, reprisal_base, reprisal_branching, reprisal_memory_days,
-        massacre_tail_index, flight_per_death, abroad_share;
+        massacre_tail_index, massacre_scale, flight_per_death, abroad_share;
   } civilians;
   struct {
     double defection_base, pay_weight, ideology_weight, ethnicity_weight, winning_weight,
-        contagion_weight, loyalty_weight, desertion_base, unpaid_desertion, recruitment_rate,
+        contagion_weight, loyalty_weight, enemy_cost, desertion_base, unpaid_desertion, rout_desertion, recruitment_rate,
         reservation_wage;
   } fighters;
   struct {

@@ -21,6 +21,7 @@ inline constexpr std::uint64_t strike = stable_id("asymmetric.strike");
 inline constexpr std::uint64_t recovery = stable_id("fighters.recovery");
 inline constexpr std::uint64_t arrivals = stable_id("shocks.arrivals");
 inline constexpr std::uint64_t incident = stable_id("relations.incident");
+inline constexpr std::uint64_t solidarity = stable_id("relations.solidarity");
 inline constexpr std::uint64_t reprisal = stable_id("civilians.reprisal");
 inline constexpr std::uint64_t flight = stable_id("civilians.flight");
 inline constexpr std::uint64_t decide = stable_id("fighters.decide");

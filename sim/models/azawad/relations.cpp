@@ -1,7 +1,8 @@
 // Phase 3, relations between factions (global, per pair). For pairs not at war and not in
 // talks or a ceasefire:
-//  - allies drift apart with their ideological distance d = |separatism_a - separatism_b| +
-//    |sharia_a - sharia_b| (the sharia dispute, S4, S15): r -= ideology_drift * d;
+//  - allies, and any two factions ruling a town together, drift apart with their ideological
+//    distance d = |separatism_a - separatism_b| + |sharia_a - sharia_b| (the sharia dispute
+//    is a dispute over how to rule, S4, S15): r -= ideology_drift * d;
 //  - a shared enemy draws them together: r += shared_enemy_pull * (1 - r) when both are at war
 //    with some third faction;
 //  - allied or neutral factions sharing a town have incidents (S17) with daily probability
@@ -14,7 +15,11 @@
 //    outside faction loses siding_penalty a day of its relation with that force's enemies;
 //  - r < war_threshold means war, everywhere at once; r >= alliance_threshold makes an
 //    alliance, which lasts until r < alliance_threshold - alliance_hysteresis (so a pair
-//    near the threshold does not flip daily); otherwise neutral.
+//    near the threshold does not flip daily); otherwise neutral;
+//  - allies answer the call: when a and b go to war, each faction c allied with b, not at
+//    war with a and closer to b than to a (r(c, b) > r(c, a)), joins b's war on a with
+//    probability solidarity, and so on for the wars this makes, the same day (S20-S22: the
+//    Islamist groups turned on the MNLA together, at Gao and then at Timbuktu).
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +38,47 @@ void set_relation_state(World& w, Index a, Index b, RelationState to) {
   w.relation_state[w.ff(b, a)] = to;
   w.relation_since[w.ff(a, b)] = w.relation_since[w.ff(b, a)] = w.day;
 }
+
+namespace {
+
+/// The allies of the pairs that went to war today join in (see the header), breadth first in
+/// a fixed order: each new war is answered once, and each (ally, enemy) draw is keyed by the
+/// pair, so the outcome does not depend on the order in which wars were declared.
+void answer_calls(World& w, std::vector<std::pair<Index, Index>> wars) {
+  const double p = w.params.relations.solidarity;
+  if (p <= 0) return;
+  const ScenarioSpec& spec = *w.spec;
+  for (std::size_t k = 0; k < wars.size(); ++k) {
+    for (const auto& [friend_of, enemy] : {wars[k], std::pair{wars[k].second, wars[k].first}}) {
+      for (Index c = 0; c < w.F; ++c) {
+        if (c == friend_of || c == enemy || !w.factions.entered[static_cast<std::size_t>(c)]) continue;
+        if (w.relation_state[w.ff(c, friend_of)] != RelationState::allied) continue;
+        const RelationState st = w.relation_state[w.ff(c, enemy)];
+        if (st == RelationState::war || st == RelationState::allied) continue;  // an ally of both stays out
+        if (w.relation(c, friend_of) <= w.relation(c, enemy)) continue;
+        rng::Stream s = w.stream(rng::combine(w.faction_key[static_cast<std::size_t>(c)],
+                                              w.faction_key[static_cast<std::size_t>(enemy)]),
+                                 purpose::solidarity);
+        if (!rng::bernoulli(s, p)) continue;
+        set_relation_state(w, c, enemy, RelationState::war);
+        w.relation(c, enemy) = w.relation(enemy, c) = std::min(w.relation(c, enemy), w.params.relations.war_threshold);
+        Event e;
+        e.day = w.day;
+        e.type = "incident";
+        e.sub_type = "alliance call";
+        e.actor1 = c;
+        e.actor2 = enemy;
+        e.notes = "relations: " + spec.factions[static_cast<std::size_t>(c)].id + " joins " +
+                  spec.factions[static_cast<std::size_t>(friend_of)].id + "'s war on " +
+                  spec.factions[static_cast<std::size_t>(enemy)].id;
+        w.log(std::move(e));
+        wars.emplace_back(c, enemy);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 void update_relations(World& w) {
   const auto& p = w.params.relations;
@@ -54,6 +100,7 @@ void update_relations(World& w) {
     }
   }
 
+  std::vector<std::pair<Index, Index>> new_wars;
   for (Index a = 0; a < w.F; ++a) {
     for (Index b = a + 1; b < w.F; ++b) {
       if (!active(a) || !active(b)) continue;
@@ -63,7 +110,12 @@ void update_relations(World& w) {
       const auto& fb = spec.factions[static_cast<std::size_t>(b)];
       double r = w.relation(a, b);
       const double distance = std::abs(fa.separatism - fb.separatism) + std::abs(fa.sharia - fb.sharia);
-      if (st == RelationState::allied) r -= p.ideology_drift * distance;
+      bool cohabit = false;
+      for (Index n = 0; n < w.N && !cohabit; ++n) {
+        const FactionMask h = w.nodes.holders[static_cast<std::size_t>(n)];
+        cohabit = (h & bit(a)) && (h & bit(b)) && holdable(w, n);
+      }
+      if (st == RelationState::allied || cohabit) r -= p.ideology_drift * distance;
       bool shared_enemy = false;
       for (Index c = 0; c < w.F && !shared_enemy; ++c)
         shared_enemy = c != a && c != b && w.at_war(a, c) && w.at_war(b, c);
@@ -100,6 +152,7 @@ void update_relations(World& w) {
       if (escalated || r < p.war_threshold) {
         set_relation_state(w, a, b, RelationState::war);
         w.relation(a, b) = w.relation(b, a) = std::min(r, p.war_threshold);
+        new_wars.emplace_back(a, b);
       } else if (r >= p.alliance_threshold ||
                  (st == RelationState::allied && r >= p.alliance_threshold - p.alliance_hysteresis)) {
         set_relation_state(w, a, b, RelationState::allied);
@@ -108,6 +161,7 @@ void update_relations(World& w) {
       }
     }
   }
+  answer_calls(w, std::move(new_wars));
 }
 
 }  // namespace azsim::azawad

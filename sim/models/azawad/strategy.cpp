@@ -6,8 +6,10 @@
 //    morale being its own or an allied outside force's, none below offensive_morale),
 //    sending its spare fighters from positions within reach; fighters d km away count
 //    exp(-d / projection_km) in the ratio (the loss-of-strength gradient); a faction that
-//    claims a territory (nodes' claimed_by) attacks only inside it;
-//  - outside factions pursue their ordered objectives: the first one not yet secured.
+//    claims a territory (nodes' claimed_by) attacks only inside it; the defenders count the
+//    air power of every outside force allied to them (air cover);
+//  - outside factions pursue their ordered objectives, the first one not yet secured, massing
+//    at the staging node before it until they can take it (attack_ratio / morale).
 // Beliefs are the true strengths times a log-normal error (perception_noise) per (faction,
 // node) that persists for about perception_days, so attacks on bad odds happen (S24) and
 // evacuations anticipate, without a garrison's view of its danger changing every morning.
@@ -163,7 +165,17 @@ void plan_campaign(World& w, Index f) {
       }
       enemies |= bit(g);
       enemy = true;
-      defender += here * quality(w, g) + (w.factions.air_power[static_cast<std::size_t>(g)] > 0 ? air_equivalent(w, g) : 0.0);
+      defender += here * quality(w, g);
+    }
+    // Air cover: the air power of every enemy outside force that stands there or is allied to
+    // an enemy that does (close air support answers an attack on a partner's garrison; S31).
+    for (Index o = 0; o < w.F; ++o) {
+      if (w.factions.air_power[static_cast<std::size_t>(o)] <= 0 || !w.factions.entered[static_cast<std::size_t>(o)] ||
+          !w.at_war(f, o))
+        continue;
+      bool covers = (enemies & bit(o)) != 0;
+      for (Index g = 0; g < w.F && !covers; ++g) covers = (enemies & bit(g)) && w.allied(o, g);
+      if (covers) defender += air_equivalent(w, o);
     }
     const Index flag = w.nodes.flag[static_cast<std::size_t>(m)];
     const bool free_town = !enemy && defender == 0 && flag != kNone && w.at_war(f, flag);
@@ -203,18 +215,66 @@ void plan_campaign(World& w, Index f) {
   (void)best_ratio;
 }
 
+/// The node from which f's main body (its largest garrison) would enter o: the last stop on
+/// the shortest path before o, or the body's own node if it stands next to o or nowhere.
+Index staging_node(const World& w, Index f, Index o) {
+  Index body = kNone;
+  std::int64_t most = 0;
+  for (Index p = 0; p < w.N; ++p)
+    if (p != o && w.nodes.garrison[w.nf(p, f)] > most) {
+      most = w.nodes.garrison[w.nf(p, f)];
+      body = p;
+    }
+  if (body == kNone) return kNone;
+  Index at = body;
+  for (Index steps = 0; steps < w.N; ++steps) {
+    const Index hop = next_hop(w, at, o);
+    if (hop == kNone || hop == o) return at;
+    at = hop;
+  }
+  return at;
+}
+
+/// An outside force takes its objectives in order. It attacks the next one only when the force
+/// it can bring there -- its fighters at the staging node or nearer, times their quality, plus
+/// its air power -- outmatches what it believes holds the place by attack_ratio / morale;
+/// until then its fighters gather at the staging node (an expeditionary force masses before
+/// it strikes, and enters a town its enemies have left at once, S31).
 void plan_outside(World& w, Index f) {
   const auto next = open_objectives(w, f, 1);
   if (next.empty()) return;
   const Index o = next.front();
-  w.factions.campaign[static_cast<std::size_t>(f)] = o;
-  const auto& objectives = w.factions.objectives[static_cast<std::size_t>(f)];
-  for (Index p = 0; p < w.N; ++p) {
+  const auto fi = static_cast<std::size_t>(f);
+  w.factions.campaign[fi] = o;
+  const auto& objectives = w.factions.objectives[fi];
+  auto movable = [&](Index p) {
+    // Secured objectives keep a garrison; everyone else moves on.
     const std::int64_t g = w.nodes.garrison[w.nf(p, f)];
-    if (g <= 0 || p == o) continue;
-    // Secured objectives keep a garrison; everyone else moves on to the next objective.
     const bool hold = std::find(objectives.begin(), objectives.end(), p) != objectives.end();
-    order_fighters(w, f, p, o, hold ? spare(w, f, p) : g);
+    return hold ? std::max<std::int64_t>(0, spare(w, f, p)) : g;
+  };
+  double defender = 0;
+  for (Index g = 0; g < w.F; ++g)
+    if (w.at_war(f, g))
+      defender += static_cast<double>(w.nodes.garrison[w.nf(o, g)] + w.nodes.inbound[w.nf(o, g)]) * quality(w, g);
+  Index target = o;
+  if (defender > 0 && w.nodes.garrison[w.nf(o, f)] == 0) {
+    const Index stage = staging_node(w, f, o);
+    if (stage != kNone && stage != o) {
+      const double stage_km = path_km(w, stage, o);
+      double near = 0;
+      for (Index p = 0; p < w.N; ++p)
+        if (p != o && path_km(w, p, o) <= stage_km) near += static_cast<double>(movable(p));
+      const double own = near * quality(w, f) + air_equivalent(w, f);
+      const double believed = believed_strength(w, f, o, defender * defence_multiplier(w, o));
+      const double threshold = w.params.strategy.attack_ratio / std::max(0.05, w.factions.morale[fi]);
+      if (own < threshold * believed) target = stage;
+    }
+  }
+  for (Index p = 0; p < w.N; ++p) {
+    if (p == target || w.nodes.garrison[w.nf(p, f)] <= 0) continue;
+    if (target != o && path_km(w, p, o) <= path_km(w, target, o)) continue;  // already in place
+    order_fighters(w, f, p, target, movable(p));
   }
 }
 

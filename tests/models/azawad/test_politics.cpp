@@ -240,7 +240,7 @@ TEST_CASE("defection: with several candidates the choice is a multinomial logit,
   }
 }
 
-TEST_CASE("desertion over many days: each day a share p of those still serving leaves, as the pay today says",
+TEST_CASE("desertion over many days: each day a share p of those still serving leaves, as the pay and his loyalty say",
           "[engine][politics][desertion]") {
   // Fighters decide on check days (a Bernoulli(q) process, each check accepted with p / q;
   // docs/ODD.md 7.10), not with a fresh uniform each day: the law must still be a daily chance
@@ -256,7 +256,11 @@ TEST_CASE("desertion over many days: each day a share p of those still serving l
   World w = build_world(minimal_spec(), params, rng::RunKey{11, 0});
   test::clear_fighters(w);
   constexpr int n = 20000;
-  for (std::size_t k : add_fighters(w, i.rebels, i.alpha, n, rng::stable_id("rebel"))) w.fighters.reservation_wage[k] = 1.0f;
+  constexpr float loyalty = 0.25f;  // the unpaid share of the chance is scaled by 1 - loyalty
+  for (std::size_t k : add_fighters(w, i.rebels, i.alpha, n, rng::stable_id("rebel"))) {
+    w.fighters.reservation_wage[k] = 1.0f;
+    w.fighters.loyalty[k] = loyalty;
+  }
   build_roster(w, ex);
   w.factions.pay[static_cast<std::size_t>(i.rebels)] = 1000;
   auto serving = [&] {
@@ -281,7 +285,7 @@ TEST_CASE("desertion over many days: each day a share p of those still serving l
     for (std::size_t k : away) w.fighters.next[k] = static_cast<std::int16_t>(kNone);
     const double now = serving();
     const double eligible = before - static_cast<double>(away.size());
-    const double p = paid ? base : base + unpaid;
+    const double p = paid ? base : base + unpaid * (1.0 - loyalty);
     const double left = (before - now) / eligible;
     INFO("day " << d << ": " << before - now << " of " << eligible << " left (" << left << "), expected " << p);
     CHECK(within_binomial(left, p, eligible));

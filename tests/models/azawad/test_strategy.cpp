@@ -190,7 +190,7 @@ TEST_CASE("campaign: no attack on a town where an ally lives at peace beside the
   CHECK(campaign_of(fighting, i.rebels) == i.beta);
 }
 
-TEST_CASE("combat: a faction's quality multiplies the fire it deals, lambda = a * quality * n (* defender factor)",
+TEST_CASE("combat: quality multiplies the fire a faction deals and divides the fire it takes, lambda_i = a / q_i * sum q_j n_j",
           "[engine][rules][combat]") {
   const Ids i = ids();
   const exec::Executor ex(1);
@@ -223,7 +223,7 @@ TEST_CASE("combat: a faction's quality multiplies the fire it deals, lambda = a 
                                   w.today_wounded[static_cast<std::size_t>(i.army)]);
     }
     const double p_rebel = 1 - std::exp(-a * quality * 100 * defence / 300);
-    const double p_army = 1 - std::exp(-a * 300 / 100);  // the rebels' fire does not change
+    const double p_army = 1 - std::exp(-a * 300 / 100 / quality);  // harder to hit by its quality
     INFO("quality " << quality << ": rebel casualties " << rebels / runs << " vs " << 300 * p_rebel
                     << "; army " << army / runs << " vs " << 100 * p_army);
     CHECK(within_binomial(rebels / (300.0 * runs), p_rebel, 300.0 * runs));
