@@ -144,7 +144,7 @@ TEST_CASE("output folders: never into a folder of other files, even with --force
   expect("run " + kFast + out("d.csv"), 2, "exists and is not a folder");
 }
 
-TEST_CASE("AZSIM_EXECUTOR picks the executor's backend: the same files with each; a wrong name is a usage error",
+TEST_CASE("AZSIM_EXECUTOR picks the executor's backend: the same files with each, and a wrong name is a usage error",
           "[cli][exec]") {
   TempDir dir;
   std::map<std::string, std::string> reference;

@@ -15,7 +15,7 @@
 using namespace azsim;
 using azsim::test::TempDir;
 
-TEST_CASE("outcomes.csv: name, value, unit per outcome in order; NA for a missing value",
+TEST_CASE("outcomes.csv: name, value, unit per outcome in order, NA for a missing value",
           "[run][outcomes]") {
   TempDir dir;
   const std::vector<Outcome> outcomes{
@@ -47,7 +47,7 @@ TEST_CASE("outcomes.csv: name, value, unit per outcome in order; NA for a missin
 }
 
 TEST_CASE(
-    "outcomes.csv with no outcomes is its header; an unwritable place is an IoError naming it",
+    "outcomes.csv with no outcomes is its header, and an unwritable place is an IoError naming it",
     "[run][outcomes]") {
   TempDir dir;
   write_outcomes_csv(dir / "outcomes.csv", {});
