@@ -87,31 +87,31 @@ void move_fighters(World& w, const exec::Executor& ex) {
   // Otherwise only the fighters due to arrive today and those with an order not under way are
   // visited (the rest are at rest or on the road), and the counts the phases keep move with
   // them; the roster is then refreshed from the changes.
-  std::vector<std::uint32_t> todo;
-  todo.swap(w.ordered);
-  if (static_cast<std::size_t>(today) < w.arrivals.size()) {
-    auto& due = w.arrivals[static_cast<std::size_t>(today)];
-    todo.insert(todo.end(), due.begin(), due.end());
-    std::vector<std::uint32_t>().swap(due);
-  }
-  // Each once (a fighter may be listed twice): the first listing is kept. Whether he is still
-  // due (listed but no longer moving, or still on the road) is checked in the chunks below.
+  // Each once (a fighter may be listed twice, in either list): the first listing is kept, the
+  // orders before the arrivals. Whether he is still due (listed but no longer moving, or still
+  // on the road) is checked in the chunks below.
   if (w.mark.size() < fi.live) w.mark.resize(fi.live, 0);
-  std::uint8_t* const seen = w.mark.data();
-  std::size_t due = 0;
-  for (const std::uint32_t i : todo) {
-    if (seen[i]) continue;
-    seen[i] = 1;
-    todo[due++] = i;
+  std::vector<std::uint32_t> todo;
+  {
+    std::vector<std::uint32_t> none;
+    std::vector<std::uint32_t>& due_today =
+        static_cast<std::size_t>(today) < w.arrivals.size() ? w.arrivals[static_cast<std::size_t>(today)] : none;
+    todo.resize(w.ordered.size() + due_today.size());
+    std::uint8_t* const seen = w.mark.data();
+    std::uint32_t* const out = todo.data();
+    std::size_t kept = 0;
+    for (const std::vector<std::uint32_t>* list : {&w.ordered, &due_today})
+      for (const std::uint32_t i : *list) {
+        out[kept] = i;
+        kept += seen[i] == 0;
+        seen[i] = 1;
+      }
+    todo.resize(kept);
+    for (const std::uint32_t i : todo) seen[i] = 0;
+    w.ordered.clear();
+    std::vector<std::uint32_t>().swap(due_today);
   }
-  todo.resize(due);
-  const Status* const status = fi.status.data();
-  const std::int16_t* const faction = fi.faction.data();
-  const std::int8_t* const group = fi.group.data();
-  std::int16_t* const location = fi.location.data();
-  std::int16_t* const next = fi.next.data();
-  std::int16_t* const target = fi.target.data();
-  std::int32_t* const arrive_day = fi.arrive_day.data();
+  const std::size_t due = todo.size();
 
   // The movers in fixed chunks (in parallel when several threads): each moves only his own
   // entries, and notes what changed (count deltas, roster and order notes) in his chunk's
@@ -127,6 +127,18 @@ void move_fighters(World& w, const exec::Executor& ex) {
   const std::size_t chunks = (due + kMoverGrain - 1) / kMoverGrain;
   std::vector<Part> parts(chunks);
   ex.for_chunks(due, kMoverGrain, [&](std::size_t b, std::size_t e) {
+    // Everything the loop reads held in locals: the stores below (counts, notes) could
+    // otherwise make the compiler reload each captured pointer for every fighter.
+    const std::uint32_t* const movers = todo.data();
+    const Status* const status = fi.status.data();
+    const std::int16_t* const faction = fi.faction.data();
+    const std::int8_t* const group = fi.group.data();
+    std::int16_t* const location = fi.location.data();
+    std::int16_t* const next = fi.next.data();
+    std::int16_t* const target = fi.target.data();
+    std::int32_t* const arrive_day = fi.arrive_day.data();
+    const std::size_t nf = F, ng = G;
+    const Day day = today;
     Part& part = parts[b / kMoverGrain];
     part.delta.assign(width, 0);
     std::int64_t* const garrison = part.delta.data();
@@ -134,51 +146,51 @@ void move_fighters(World& w, const exec::Executor& ex) {
     std::int64_t* const wounded = inbound + NF;
     std::int64_t* const armed = wounded + NF;
     for (std::size_t k = b; k < e; ++k) {
-      const std::uint32_t i = todo[k];
-      seen[i] = 0;
+      const std::uint32_t i = movers[k];
       const Status s = status[i];
       if (!Fighters::living(s) || (next[i] == kNone && target[i] == kNone)) continue;
-      if (next[i] != kNone && arrive_day[i] > today) continue;  // still on the road (listed for later)
-      const Moved m = move_one(w, today, i, s, location, next, target, arrive_day);
+      if (next[i] != kNone && arrive_day[i] > day) continue;  // still on the road (listed for later)
+      const Moved m = move_one(w, day, i, s, location, next, target, arrive_day);
       const auto f = static_cast<std::size_t>(faction[i]);
       const auto g = static_cast<std::size_t>(group[i]);
       if (m.arrived && m.departed) {
         // Through a node on his way (only the active set off): he never stands there, so the
         // roster does not hear of him; only the counts move with him.
         const auto via = static_cast<std::size_t>(location[i]);
-        --inbound[via * F + f];
-        ++inbound[static_cast<std::size_t>(next[i]) * F + f];
-        --armed[static_cast<std::size_t>(m.from) * G + g];
-        ++armed[via * G + g];
+        --inbound[via * nf + f];
+        ++inbound[static_cast<std::size_t>(next[i]) * nf + f];
+        --armed[static_cast<std::size_t>(m.from) * ng + g];
+        ++armed[via * ng + g];
         part.set_off.push_back(i);
         continue;
       }
       if (m.arrived) {
         const auto to = static_cast<std::size_t>(location[i]);
         if (s == Status::active) {
-          --inbound[to * F + f];
-          ++garrison[to * F + f];
-          --armed[static_cast<std::size_t>(m.from) * G + g];
-          ++armed[to * G + g];
+          --inbound[to * nf + f];
+          ++garrison[to * nf + f];
+          --armed[static_cast<std::size_t>(m.from) * ng + g];
+          ++armed[to * ng + g];
         } else {
-          --wounded[static_cast<std::size_t>(m.from) * F + f];
-          ++wounded[to * F + f];
+          --wounded[static_cast<std::size_t>(m.from) * nf + f];
+          ++wounded[to * nf + f];
         }
         part.joined.push_back(i);
       }
       if (m.departed) {
         const auto at = static_cast<std::size_t>(location[i]);
-        --garrison[at * F + f];
-        ++inbound[static_cast<std::size_t>(next[i]) * F + f];
-        part.left.push_back((static_cast<std::uint64_t>(at * F + f) << 32) | i);
+        --garrison[at * nf + f];
+        ++inbound[static_cast<std::size_t>(next[i]) * nf + f];
+        part.left.push_back((static_cast<std::uint64_t>(at * nf + f) << 32) | i);
         part.set_off.push_back(i);
       } else if (m.pending) {
         part.waiting.push_back(i);  // the wounded wait for their recovery where they are
       }
     }
   });
+  const std::int32_t* const arrive_day = fi.arrive_day.data();
   std::vector<std::uint32_t> set_off;
-  for (const Part& part : parts) {
+  for (Part& part : parts) {
     for (std::size_t k = 0; k < NF; ++k) {
       w.nodes.garrison[k] += part.delta[k];
       w.nodes.inbound[k] += part.delta[NF + k];
@@ -187,6 +199,11 @@ void move_fighters(World& w, const exec::Executor& ex) {
     for (std::size_t k = 0; k < static_cast<std::size_t>(w.N) * G; ++k) w.armed_now[k] += part.delta[3 * NF + k];
     w.roster_remove.insert(w.roster_remove.end(), part.left.begin(), part.left.end());
     w.roster_add.insert(w.roster_add.end(), part.joined.begin(), part.joined.end());
+    if (chunks == 1) {  // the common day: no copies (w.ordered was emptied above)
+      w.ordered.swap(part.waiting);
+      set_off.swap(part.set_off);
+      continue;
+    }
     w.ordered.insert(w.ordered.end(), part.waiting.begin(), part.waiting.end());
     set_off.insert(set_off.end(), part.set_off.begin(), part.set_off.end());
   }

@@ -345,7 +345,11 @@ struct World {
   void log(Event e) { events.push_back(std::move(e)); }
 };
 
-/// @brief Builds the world of day 0 from a scenario for one run.
+/// @brief Builds the world of day 0 from a scenario for one run; the fighters' traits are
+/// drawn in fixed chunks on `ex` (the same world whatever its threads).
+[[nodiscard]] World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key,
+                                const exec::Executor& ex);
+/// @brief The same, on one thread.
 [[nodiscard]] World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key);
 
 }  // namespace azsim::azawad
