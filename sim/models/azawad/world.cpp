@@ -3,6 +3,7 @@
 #include "core/exec/executor.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <type_traits>
 #include <cmath>
 #include <limits>
@@ -140,9 +141,37 @@ void Fighters::compact(const exec::Executor& ex) {
         from = run.from;
         break;
       }
-  // One scratch buffer for every array (uninitialised: each slot is written before it is read);
-  // every entry of [from, live) is in exactly one run.
   const std::size_t moving = live - from;
+  if (moving == 0) {  // the retired are already behind the living
+    live = kept;
+    retired = 0;
+    return;
+  }
+  if (ex.threads() == 1) {
+    // On one thread, in place: the living only ever move down, so in index order each run can
+    // be moved where it goes without overwriting one not yet moved; the retired are held apart
+    // meanwhile (a sixteenth or so of the entries), then put behind the living.
+    const std::size_t held_count = live - kept;
+    const std::unique_ptr<std::byte[]> scratch(new std::byte[held_count * sizeof(std::uint64_t) + 1]);
+    for_each_array([&](auto& v) {
+      using T = std::decay_t<decltype(v[0])>;
+      static_assert(sizeof(T) <= sizeof(std::uint64_t) && std::is_trivially_copyable_v<T>);
+      T* const held = reinterpret_cast<T*>(scratch.get());
+      T* const data = v.data();
+      for (std::size_t c = 0; c < chunks; ++c)
+        for (const Run& run : runs[c]) {
+          if (run.to >= kept) std::copy_n(data + run.from, run.length, held + (run.to - kept));  // retired
+          else if (run.to != run.from) std::memmove(data + run.to, data + run.from, run.length * sizeof(T));
+        }
+      std::copy_n(held, held_count, data + kept);
+    });
+    live = kept;
+    retired = 0;
+    return;
+  }
+  // On several threads: every moving entry gathered into one scratch buffer (uninitialised:
+  // each slot is written before it is read; every entry of [from, live) is in exactly one run),
+  // in parallel chunks, then copied back in parallel.
   const std::unique_ptr<std::byte[]> scratch(new std::byte[moving * sizeof(std::uint64_t) + 1]);
   for_each_array([&](auto& v) {
     using T = std::decay_t<decltype(v[0])>;
