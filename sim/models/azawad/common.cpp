@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <span>
 #include <utility>
 
 #include "core/exec/executor.hpp"
@@ -321,17 +322,30 @@ Index retreat_node(const World& w, Index faction, Index from) noexcept {
 }
 
 std::int64_t order_fighters(World& w, Index faction, Index from, Index target, std::int64_t count) {
-  auto& fi = w.fighters;
+  const std::span<const std::uint32_t> bucket = w.standing_at(from, faction);
+  if (count <= 0 || bucket.empty()) return 0;
+  // Raw pointers and the notes written in place (room for the most there can be): the stores
+  // would otherwise make the compiler reload every array's address for each fighter.
+  const auto& fi = w.fighters;
+  const std::int16_t* const faction_of = fi.faction.data();
+  const std::int16_t* const location = fi.location.data();
+  const Status* const status = fi.status.data();
+  const std::int16_t* const next = fi.next.data();
+  std::int16_t* const order = w.fighters.target.data();
+  const std::size_t noted = w.ordered.size();
+  w.ordered.resize(noted + std::min(bucket.size(), static_cast<std::size_t>(count)));
+  std::uint32_t* const notes = w.ordered.data() + noted;
+  const auto f = static_cast<std::int16_t>(faction), at = static_cast<std::int16_t>(from);
+  const auto to = static_cast<std::int16_t>(target);
   std::int64_t ordered = 0;
-  for (const std::uint32_t i : w.standing_at(from, faction)) {
+  for (const std::uint32_t i : bucket) {
     if (ordered >= count) break;
-    if (fi.faction[i] != faction || fi.location[i] != from || fi.status[i] != Status::active ||
-        fi.next[i] != kNone || fi.target[i] != kNone)
+    if (faction_of[i] != f || location[i] != at || status[i] != Status::active || next[i] != kNone || order[i] != kNone)
       continue;
-    fi.target[i] = static_cast<std::int16_t>(target);
-    w.gives_order(i);
-    ++ordered;
+    order[i] = to;
+    notes[ordered++] = i;  // gives_order(i)
   }
+  w.ordered.resize(noted + static_cast<std::size_t>(ordered));
   return ordered;
 }
 

@@ -107,8 +107,7 @@ void move_fighters(World& w, const exec::Executor& ex) {
         kept += seen[i] == 0;
         seen[i] = 1;
       }
-    todo.resize(kept);
-    for (const std::uint32_t i : todo) seen[i] = 0;
+    todo.resize(kept);  // the marks are cleared by the chunks below, each its own movers'
     w.ordered.clear();
     std::vector<std::uint32_t>().swap(due_today);
   }
@@ -163,8 +162,10 @@ void move_fighters(World& w, const exec::Executor& ex) {
     std::uint32_t* const waiting = part.waiting.get();
     std::uint32_t* const set_off = part.set_off.get();
     std::size_t n_left = 0, n_joined = 0, n_waiting = 0, n_set_off = 0;
+    std::uint8_t* const seen = w.mark.data();
     for (std::size_t k = b; k < e; ++k) {
       const std::uint32_t i = movers[k];
+      seen[i] = 0;
       const Status s = status[i];
       if (!Fighters::living(s)) continue;
       const std::int16_t tg = target[i];
