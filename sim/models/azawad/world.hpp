@@ -81,8 +81,9 @@ struct Fighters {
     ++retired;
   }
   /// @brief Moves the retired entries of [0, live) behind the living, keeping the living in
-  /// their order; invalidates indices (call only where the roster is rebuilt next). In fixed
-  /// chunks, in parallel when the executor has several threads: the same result either way.
+  /// their order; invalidates indices (call only where the roster is rebuilt next). In place
+  /// on one thread; through a scratch buffer in fixed parallel chunks when the executor has
+  /// several: the same arrays either way.
   void compact(const exec::Executor& ex);
   /// @brief Bytes of state per fighter (for the memory budget).
   [[nodiscard]] static constexpr std::size_t bytes_per_fighter() noexcept {
