@@ -146,7 +146,7 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
 }
 
 /// After a compaction (which moves fighters to other indices): the lists by day anew, each in
-/// index order, built in fixed chunks.
+/// index order, built in fixed chunks (in one pass on one thread).
 void relist_by_day(World& w, const exec::Executor& ex) {
   const auto& fi = w.fighters;
   for (auto& l : w.checks) l.clear();
@@ -156,6 +156,25 @@ void relist_by_day(World& w, const exec::Executor& ex) {
   const std::int32_t* const recover_day = fi.recover_day.data();
   const std::int64_t today = w.day, days = w.spec->days;
   const auto on = [&](std::int64_t d) { return d >= today && d < days ? static_cast<std::size_t>(d) : exec::kNoList; };
+  if (ex.threads() == 1) {
+    // One pass on one thread, for the same three lists as the chunked passes below give (each
+    // in index order, as its plain loop would).
+    w.unchecked.clear();
+    const auto list = [](std::vector<std::vector<std::uint32_t>>& lists, std::size_t d, std::size_t i) {
+      if (lists.size() <= d) lists.resize(d + 1);
+      lists[d].push_back(static_cast<std::uint32_t>(i));
+    };
+    for (std::size_t i = 0; i < fi.live; ++i) {
+      const Status s = status[i];
+      if (!Fighters::living(s)) continue;
+      if (check_day[i] < 0) w.unchecked.push_back(static_cast<std::uint32_t>(i));
+      else if (const std::size_t d = on(check_day[i]); d != exec::kNoList) list(w.checks, d, i);
+      if (s != Status::wounded) continue;
+      if (const std::size_t d = on(recover_day[i]); d != exec::kNoList) list(w.recoveries, d, i);
+    }
+    w.checks_drawn = fi.live;
+    return;
+  }
   const auto index = [](std::size_t i) { return static_cast<std::uint32_t>(i); };
   w.unchecked = exec::filter_in_order(ex, fi.live, kGrain, [&](std::size_t i) {
     return Fighters::living(status[i]) && check_day[i] < 0;
