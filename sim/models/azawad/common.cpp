@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <span>
 #include <utility>
 
 #include "core/exec/executor.hpp"
@@ -145,7 +146,7 @@ void scatter_roster(World& w, const exec::Executor& ex, const std::vector<std::u
 }
 
 /// After a compaction (which moves fighters to other indices): the lists by day anew, each in
-/// index order, built in fixed chunks.
+/// index order, built in fixed chunks (in one pass on one thread).
 void relist_by_day(World& w, const exec::Executor& ex) {
   const auto& fi = w.fighters;
   for (auto& l : w.checks) l.clear();
@@ -155,6 +156,25 @@ void relist_by_day(World& w, const exec::Executor& ex) {
   const std::int32_t* const recover_day = fi.recover_day.data();
   const std::int64_t today = w.day, days = w.spec->days;
   const auto on = [&](std::int64_t d) { return d >= today && d < days ? static_cast<std::size_t>(d) : exec::kNoList; };
+  if (ex.threads() == 1) {
+    // One pass on one thread, for the same three lists as the chunked passes below give (each
+    // in index order, as its plain loop would).
+    w.unchecked.clear();
+    const auto list = [](std::vector<std::vector<std::uint32_t>>& lists, std::size_t d, std::size_t i) {
+      if (lists.size() <= d) lists.resize(d + 1);
+      lists[d].push_back(static_cast<std::uint32_t>(i));
+    };
+    for (std::size_t i = 0; i < fi.live; ++i) {
+      const Status s = status[i];
+      if (!Fighters::living(s)) continue;
+      if (check_day[i] < 0) w.unchecked.push_back(static_cast<std::uint32_t>(i));
+      else if (const std::size_t d = on(check_day[i]); d != exec::kNoList) list(w.checks, d, i);
+      if (s != Status::wounded) continue;
+      if (const std::size_t d = on(recover_day[i]); d != exec::kNoList) list(w.recoveries, d, i);
+    }
+    w.checks_drawn = fi.live;
+    return;
+  }
   const auto index = [](std::size_t i) { return static_cast<std::uint32_t>(i); };
   w.unchecked = exec::filter_in_order(ex, fi.live, kGrain, [&](std::size_t i) {
     return Fighters::living(status[i]) && check_day[i] < 0;
@@ -321,17 +341,30 @@ Index retreat_node(const World& w, Index faction, Index from) noexcept {
 }
 
 std::int64_t order_fighters(World& w, Index faction, Index from, Index target, std::int64_t count) {
-  auto& fi = w.fighters;
+  const std::span<const std::uint32_t> bucket = w.standing_at(from, faction);
+  if (count <= 0 || bucket.empty()) return 0;
+  // Raw pointers and the notes written in place (room for the most there can be): the stores
+  // would otherwise make the compiler reload every array's address for each fighter.
+  const auto& fi = w.fighters;
+  const std::int16_t* const faction_of = fi.faction.data();
+  const std::int16_t* const location = fi.location.data();
+  const Status* const status = fi.status.data();
+  const std::int16_t* const next = fi.next.data();
+  std::int16_t* const order = w.fighters.target.data();
+  const std::size_t noted = w.ordered.size();
+  w.ordered.resize(noted + std::min(bucket.size(), static_cast<std::size_t>(count)));
+  std::uint32_t* const notes = w.ordered.data() + noted;
+  const auto f = static_cast<std::int16_t>(faction), at = static_cast<std::int16_t>(from);
+  const auto to = static_cast<std::int16_t>(target);
   std::int64_t ordered = 0;
-  for (const std::uint32_t i : w.standing_at(from, faction)) {
+  for (const std::uint32_t i : bucket) {
     if (ordered >= count) break;
-    if (fi.faction[i] != faction || fi.location[i] != from || fi.status[i] != Status::active ||
-        fi.next[i] != kNone || fi.target[i] != kNone)
+    if (faction_of[i] != f || location[i] != at || status[i] != Status::active || next[i] != kNone || order[i] != kNone)
       continue;
-    fi.target[i] = static_cast<std::int16_t>(target);
-    w.gives_order(i);
-    ++ordered;
+    order[i] = to;
+    notes[ordered++] = i;  // gives_order(i)
   }
+  w.ordered.resize(noted + static_cast<std::size_t>(ordered));
   return ordered;
 }
 

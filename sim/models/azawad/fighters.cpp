@@ -120,12 +120,18 @@ Chances chances_of(const FighterParams& p, const PayTerms& t, float reservation_
 /// faction routed): the rate of the Bernoulli process of the days on which he may decide.
 double most_likely(const FighterParams& p) { return chances(p, 0.0, 0.0, p.rout_desertion).any; }
 
-/// Days until the next success of a Bernoulli(q) process, counting today as 0.
-std::int32_t days_to_success(rng::Stream& s, double q) {
-  if (q >= 1.0) return 0;
-  const double k = std::floor(std::log(s.uniform_open()) / std::log1p(-q));
-  return k > 1e9 ? std::numeric_limits<std::int32_t>::max() / 2 : static_cast<std::int32_t>(k);
-}
+/// A Bernoulli(q) process of the days on which a fighter may decide; ln(1 - q) is worked out
+/// once, not at every draw.
+struct CheckProcess {
+  double q, log_miss;
+  explicit CheckProcess(double chance) : q(chance), log_miss(chance < 1.0 ? std::log1p(-chance) : 0.0) {}
+  /// Days until the next success, counting today as 0.
+  [[nodiscard]] std::int32_t days_to_success(rng::Stream& s) const {
+    if (q >= 1.0) return 0;
+    const double k = std::floor(std::log(s.uniform_open()) / log_miss);
+    return k > 1e9 ? std::numeric_limits<std::int32_t>::max() / 2 : static_cast<std::int32_t>(k);
+  }
+};
 
 constexpr std::size_t kCheckGrain = 1u << 12;  // checks per chunk: fixed, whatever the threads
 
@@ -223,6 +229,7 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
   recover(w, ex);
   const double q = most_likely(p);
   if (q <= 0.0) return {};
+  const CheckProcess checks(q);
   // Today's checks: those listed for today, and the new fighters whose first is today.
   std::vector<std::uint32_t> due;
   if (day < w.checks.size()) due.swap(w.checks[day]);
@@ -237,7 +244,7 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
       const std::uint32_t i = fresh[k];
       if (!Fighters::living(fi.status[i]) || fi.check_day[i] >= 0) return false;
       rng::Stream s(w.key, today, fi.key[i], purpose::first_check);
-      fi.check_day[i] = today + days_to_success(s, q);
+      fi.check_day[i] = today + checks.days_to_success(s);
       return true;
     });
     std::vector<std::uint32_t> later;
@@ -263,7 +270,7 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
       const std::uint32_t i = due[k];
       if (!Fighters::living(fi.status[i]) || fi.check_day[i] != today) continue;  // stale
       rng::Stream s(w.key, today, fi.key[i], purpose::clock);
-      fi.check_day[i] = today + 1 + days_to_success(s, q);
+      fi.check_day[i] = today + 1 + checks.days_to_success(s);
       part.later.push_back(i);
       const auto f = static_cast<std::size_t>(fi.faction[i]);
       if (fi.status[i] != Status::active || fi.next[i] != kNone || !terms[f].decides) continue;

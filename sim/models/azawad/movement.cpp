@@ -3,6 +3,7 @@
 // (target) sets off along the shortest path toward it; on arrival the order is complete.
 
 #include <algorithm>
+#include <memory>
 
 #include "core/exec/executor.hpp"
 #include "core/exec/ordered.hpp"
@@ -87,31 +88,30 @@ void move_fighters(World& w, const exec::Executor& ex) {
   // Otherwise only the fighters due to arrive today and those with an order not under way are
   // visited (the rest are at rest or on the road), and the counts the phases keep move with
   // them; the roster is then refreshed from the changes.
-  std::vector<std::uint32_t> todo;
-  todo.swap(w.ordered);
-  if (static_cast<std::size_t>(today) < w.arrivals.size()) {
-    auto& due = w.arrivals[static_cast<std::size_t>(today)];
-    todo.insert(todo.end(), due.begin(), due.end());
-    std::vector<std::uint32_t>().swap(due);
-  }
-  // Each once (a fighter may be listed twice): the first listing is kept. Whether he is still
-  // due (listed but no longer moving, or still on the road) is checked in the chunks below.
+  // Each once (a fighter may be listed twice, in either list): the first listing is kept, the
+  // orders before the arrivals. Whether he is still due (listed but no longer moving, or still
+  // on the road) is checked in the chunks below.
   if (w.mark.size() < fi.live) w.mark.resize(fi.live, 0);
-  std::uint8_t* const seen = w.mark.data();
-  std::size_t due = 0;
-  for (const std::uint32_t i : todo) {
-    if (seen[i]) continue;
-    seen[i] = 1;
-    todo[due++] = i;
+  std::vector<std::uint32_t> todo;
+  {
+    std::vector<std::uint32_t> none;
+    std::vector<std::uint32_t>& due_today =
+        static_cast<std::size_t>(today) < w.arrivals.size() ? w.arrivals[static_cast<std::size_t>(today)] : none;
+    todo.resize(w.ordered.size() + due_today.size());
+    std::uint8_t* const seen = w.mark.data();
+    std::uint32_t* const out = todo.data();
+    std::size_t kept = 0;
+    for (const std::vector<std::uint32_t>* list : {&w.ordered, &due_today})
+      for (const std::uint32_t i : *list) {
+        out[kept] = i;
+        kept += seen[i] == 0;
+        seen[i] = 1;
+      }
+    todo.resize(kept);  // the marks are cleared by the chunks below, each its own movers'
+    w.ordered.clear();
+    std::vector<std::uint32_t>().swap(due_today);
   }
-  todo.resize(due);
-  const Status* const status = fi.status.data();
-  const std::int16_t* const faction = fi.faction.data();
-  const std::int8_t* const group = fi.group.data();
-  std::int16_t* const location = fi.location.data();
-  std::int16_t* const next = fi.next.data();
-  std::int16_t* const target = fi.target.data();
-  std::int32_t* const arrive_day = fi.arrive_day.data();
+  const std::size_t due = todo.size();
 
   // The movers in fixed chunks (in parallel when several threads): each moves only his own
   // entries, and notes what changed (count deltas, roster and order notes) in his chunk's
@@ -121,78 +121,142 @@ void move_fighters(World& w, const exec::Executor& ex) {
   const std::size_t width = 3 * NF + static_cast<std::size_t>(w.N) * G;  // garrison, inbound, wounded, armed
   struct Part {
     std::vector<std::int64_t> delta;
-    std::vector<std::uint64_t> left;
-    std::vector<std::uint32_t> joined, waiting, set_off;
+    // The chunk's notes, in buffers sized for its every mover (uninitialised: filled up to
+    // the counts below).
+    std::unique_ptr<std::uint64_t[]> left;
+    std::unique_ptr<std::uint32_t[]> joined, waiting, set_off;
+    std::size_t n_left = 0, n_joined = 0, n_waiting = 0, n_set_off = 0;
   };
   const std::size_t chunks = (due + kMoverGrain - 1) / kMoverGrain;
   std::vector<Part> parts(chunks);
   ex.for_chunks(due, kMoverGrain, [&](std::size_t b, std::size_t e) {
+    // Everything the loop reads held in locals, and the notes written through raw pointers
+    // into lists sized for the worst case: the stores below could otherwise make the compiler
+    // reload each captured pointer and each list's end for every fighter. The rule is
+    // move_one()'s, written out for the fighters listed (all living ones were due today).
+    const std::uint32_t* const movers = todo.data();
+    const Status* const status = fi.status.data();
+    const std::int16_t* const faction = fi.faction.data();
+    const std::int8_t* const group = fi.group.data();
+    std::int16_t* const location = fi.location.data();
+    std::int16_t* const next = fi.next.data();
+    std::int16_t* const target = fi.target.data();
+    std::int32_t* const arrive_day = fi.arrive_day.data();
+    const Index* const hop_to = w.next_hop.data();
+    const std::int32_t* const days_to = w.edge_days.data();
+    const auto N = static_cast<std::size_t>(w.N);
+    const std::size_t nf = F, ng = G;
+    const Day day = today;
     Part& part = parts[b / kMoverGrain];
     part.delta.assign(width, 0);
     std::int64_t* const garrison = part.delta.data();
     std::int64_t* const inbound = garrison + NF;
     std::int64_t* const wounded = inbound + NF;
     std::int64_t* const armed = wounded + NF;
+    part.left.reset(new std::uint64_t[e - b]);
+    part.joined.reset(new std::uint32_t[e - b]);
+    part.waiting.reset(new std::uint32_t[e - b]);
+    part.set_off.reset(new std::uint32_t[e - b]);
+    std::uint64_t* const left = part.left.get();
+    std::uint32_t* const joined = part.joined.get();
+    std::uint32_t* const waiting = part.waiting.get();
+    std::uint32_t* const set_off = part.set_off.get();
+    std::size_t n_left = 0, n_joined = 0, n_waiting = 0, n_set_off = 0;
+    std::uint8_t* const seen = w.mark.data();
     for (std::size_t k = b; k < e; ++k) {
-      const std::uint32_t i = todo[k];
+      const std::uint32_t i = movers[k];
       seen[i] = 0;
       const Status s = status[i];
-      if (!Fighters::living(s) || (next[i] == kNone && target[i] == kNone)) continue;
-      if (next[i] != kNone && arrive_day[i] > today) continue;  // still on the road (listed for later)
-      const Moved m = move_one(w, today, i, s, location, next, target, arrive_day);
+      if (!Fighters::living(s)) continue;
+      const std::int16_t tg = target[i];
+      std::int16_t at = location[i], nx = next[i];
+      const std::int16_t from = at;
+      bool arrived = false;
+      if (nx != kNone) {
+        if (arrive_day[i] > day) continue;  // still on the road (listed for later)
+        arrived = true;
+        at = nx;
+        location[i] = nx;
+        next[i] = nx = static_cast<std::int16_t>(kNone);
+      } else if (tg == kNone) {
+        continue;  // at rest: nothing to do
+      }
+      bool departed = false, pending = false;
+      if (tg != kNone) {
+        if (tg == at) {
+          target[i] = static_cast<std::int16_t>(kNone);  // the order is done
+        } else if (s != Status::active) {
+          pending = true;  // the wounded wait where they are
+        } else {
+          const std::size_t row = static_cast<std::size_t>(at) * N;
+          const Index hop = hop_to[row + static_cast<std::size_t>(tg)];
+          if (hop == kNone) {
+            target[i] = static_cast<std::int16_t>(kNone);  // unreachable: the order lapses
+          } else {
+            next[i] = nx = static_cast<std::int16_t>(hop);
+            arrive_day[i] = day + days_to[row + static_cast<std::size_t>(hop)];
+            departed = true;
+          }
+        }
+      }
       const auto f = static_cast<std::size_t>(faction[i]);
       const auto g = static_cast<std::size_t>(group[i]);
-      if (m.arrived && m.departed) {
+      const auto here = static_cast<std::size_t>(at);
+      if (arrived && departed) {
         // Through a node on his way (only the active set off): he never stands there, so the
         // roster does not hear of him; only the counts move with him.
-        const auto via = static_cast<std::size_t>(location[i]);
-        --inbound[via * F + f];
-        ++inbound[static_cast<std::size_t>(next[i]) * F + f];
-        --armed[static_cast<std::size_t>(m.from) * G + g];
-        ++armed[via * G + g];
-        part.set_off.push_back(i);
+        --inbound[here * nf + f];
+        ++inbound[static_cast<std::size_t>(nx) * nf + f];
+        --armed[static_cast<std::size_t>(from) * ng + g];
+        ++armed[here * ng + g];
+        set_off[n_set_off++] = i;
         continue;
       }
-      if (m.arrived) {
-        const auto to = static_cast<std::size_t>(location[i]);
+      if (arrived) {
         if (s == Status::active) {
-          --inbound[to * F + f];
-          ++garrison[to * F + f];
-          --armed[static_cast<std::size_t>(m.from) * G + g];
-          ++armed[to * G + g];
+          --inbound[here * nf + f];
+          ++garrison[here * nf + f];
+          --armed[static_cast<std::size_t>(from) * ng + g];
+          ++armed[here * ng + g];
         } else {
-          --wounded[static_cast<std::size_t>(m.from) * F + f];
-          ++wounded[to * F + f];
+          --wounded[static_cast<std::size_t>(from) * nf + f];
+          ++wounded[here * nf + f];
         }
-        part.joined.push_back(i);
+        joined[n_joined++] = i;
       }
-      if (m.departed) {
-        const auto at = static_cast<std::size_t>(location[i]);
-        --garrison[at * F + f];
-        ++inbound[static_cast<std::size_t>(next[i]) * F + f];
-        part.left.push_back((static_cast<std::uint64_t>(at * F + f) << 32) | i);
-        part.set_off.push_back(i);
-      } else if (m.pending) {
-        part.waiting.push_back(i);  // the wounded wait for their recovery where they are
+      if (departed) {
+        --garrison[here * nf + f];
+        ++inbound[static_cast<std::size_t>(nx) * nf + f];
+        left[n_left++] = (static_cast<std::uint64_t>(here * nf + f) << 32) | i;
+        set_off[n_set_off++] = i;
+      } else if (pending) {
+        waiting[n_waiting++] = i;  // the wounded wait for their recovery where they are
       }
     }
+    part.n_left = n_left;
+    part.n_joined = n_joined;
+    part.n_waiting = n_waiting;
+    part.n_set_off = n_set_off;
   });
-  std::vector<std::uint32_t> set_off;
-  for (const Part& part : parts) {
+  const std::int32_t* const arrive_day = fi.arrive_day.data();
+  std::vector<std::uint32_t> all_set_off;  // the chunks' set_off lists, when there are several
+  for (Part& part : parts) {
     for (std::size_t k = 0; k < NF; ++k) {
       w.nodes.garrison[k] += part.delta[k];
       w.nodes.inbound[k] += part.delta[NF + k];
       w.nodes.wounded[k] += part.delta[2 * NF + k];
     }
     for (std::size_t k = 0; k < static_cast<std::size_t>(w.N) * G; ++k) w.armed_now[k] += part.delta[3 * NF + k];
-    w.roster_remove.insert(w.roster_remove.end(), part.left.begin(), part.left.end());
-    w.roster_add.insert(w.roster_add.end(), part.joined.begin(), part.joined.end());
-    w.ordered.insert(w.ordered.end(), part.waiting.begin(), part.waiting.end());
-    set_off.insert(set_off.end(), part.set_off.begin(), part.set_off.end());
+    w.roster_remove.insert(w.roster_remove.end(), part.left.get(), part.left.get() + part.n_left);
+    w.roster_add.insert(w.roster_add.end(), part.joined.get(), part.joined.get() + part.n_joined);
+    w.ordered.insert(w.ordered.end(), part.waiting.get(), part.waiting.get() + part.n_waiting);
+    if (chunks > 1) all_set_off.insert(all_set_off.end(), part.set_off.get(), part.set_off.get() + part.n_set_off);
   }
   // Listed by arrival day, in the order a serial visit would list them.
+  const std::uint32_t* const set_off = chunks == 1 ? parts[0].set_off.get() : all_set_off.data();
+  const std::size_t n_set_off = chunks == 1 ? parts[0].n_set_off : all_set_off.size();
   exec::append_in_order(
-      ex, set_off.size(), kMoverGrain, w.arrivals, [&](std::size_t k) { return static_cast<std::size_t>(arrive_day[set_off[k]]); },
+      ex, n_set_off, kMoverGrain, w.arrivals, [&](std::size_t k) { return static_cast<std::size_t>(arrive_day[set_off[k]]); },
       [&](std::size_t k) { return set_off[k]; });
   refresh_roster(w, ex);
 }

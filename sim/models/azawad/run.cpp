@@ -12,7 +12,7 @@
 namespace azsim::azawad {
 
 World simulate(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key, const exec::Executor& ex) {
-  World w = build_world(spec, parameters, key);
+  World w = build_world(spec, parameters, key, ex);
   build_roster(w, ex);
   update_control(w);
   w.history.reserve(static_cast<std::size_t>(spec.days));

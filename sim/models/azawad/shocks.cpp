@@ -4,6 +4,7 @@
 // what happens when they arrive.
 
 #include <algorithm>
+#include <numeric>
 
 #include "core/random/stream.hpp"
 #include "models/azawad/phases.hpp"
@@ -28,30 +29,38 @@ bool apply_shocks(World& w) {
     // Even arrivals: the cumulative count after day d is fighters*(d+1)/span.
     const std::int64_t before = s.fighters * d / span, after = s.fighters * (d + 1) / span;
     const std::uint64_t shock_key = rng::stable_id("shock:" + s.id);
-    for (std::int64_t j = before; j < after; ++j) {
-      // Ethnicity by position in the column: the first shares[0]*fighters are group 0, etc.
+    if (after <= before) continue;
+    // Today's column joins at once, as one add() each would (Fighters::grow), in column order.
+    const auto count = static_cast<std::size_t>(after - before);
+    const std::size_t first = w.fighters.grow(count);
+    auto& fi = w.fighters;
+    const auto sharia = static_cast<float>(spec.factions[f].sharia);
+    std::size_t gi = 0;  // ethnicity by position in the column: the first shares[0]*fighters are group 0, etc.
+    double cum = s.ethnicity.empty() ? 0.0 : s.ethnicity[0] * static_cast<double>(s.fighters);
+    for (std::size_t c = 0; c < count; ++c) {
+      const std::int64_t j = before + static_cast<std::int64_t>(c);
+      // The first group whose cumulative share exceeds j (group 0 when none does).
       Index g = 0;
-      double cum = 0;
-      for (std::size_t gi = 0; gi < s.ethnicity.size(); ++gi) {
-        cum += s.ethnicity[gi] * static_cast<double>(s.fighters);
-        if (static_cast<double>(j) < cum) {
-          g = static_cast<Index>(gi);
-          break;
-        }
+      while (gi < s.ethnicity.size() && !(static_cast<double>(j) < cum)) {
+        if (++gi < s.ethnicity.size()) cum += s.ethnicity[gi] * static_cast<double>(s.fighters);
       }
-      const std::size_t i = w.fighters.add(rng::combine(shock_key, static_cast<std::uint64_t>(j)),
-                                           s.faction, g, s.entry_node, s.entry_node, w.day);
-      w.fighters.loyalty[i] = 1.0f;
-      w.fighters.ideology[i] = static_cast<float>(spec.factions[f].sharia);
-      w.fighters.reservation_wage[i] = 0.0f;
-      ++w.factions.recruited[f];
-      // Counted at once; the roster takes them in at its refresh (step()).
-      ++w.nodes.garrison[w.nf(s.entry_node, s.faction)];
-      ++w.factions.active[f];
+      if (gi < s.ethnicity.size()) g = static_cast<Index>(gi);
+      const std::size_t i = first + c;
+      fi.init(i, rng::combine(shock_key, static_cast<std::uint64_t>(j)), s.faction, g, s.entry_node, s.entry_node, w.day);
+      fi.loyalty[i] = 1.0f;
+      fi.ideology[i] = sharia;
+      fi.reservation_wage[i] = 0.0f;
       w.count_active(i, +1);
-      w.joins_roster(i);
-      arrivals = true;
     }
+    // Counted at once; the roster takes them in at its refresh (step()).
+    const auto n = static_cast<std::int64_t>(count);
+    w.factions.recruited[f] += n;
+    w.nodes.garrison[w.nf(s.entry_node, s.faction)] += n;
+    w.factions.active[f] += n;
+    const std::size_t noted = w.roster_add.size();
+    w.roster_add.resize(noted + count);
+    std::iota(w.roster_add.begin() + static_cast<std::ptrdiff_t>(noted), w.roster_add.end(), static_cast<std::uint32_t>(first));
+    arrivals = true;
   }
   // Mediation in force today: the strongest mediation covering each pair.
   w.mediation.setZero();

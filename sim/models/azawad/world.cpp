@@ -3,6 +3,7 @@
 #include "core/exec/executor.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <type_traits>
 #include <cmath>
 #include <limits>
@@ -140,9 +141,37 @@ void Fighters::compact(const exec::Executor& ex) {
         from = run.from;
         break;
       }
-  // One scratch buffer for every array (uninitialised: each slot is written before it is read);
-  // every entry of [from, live) is in exactly one run.
   const std::size_t moving = live - from;
+  if (moving == 0) {  // the retired are already behind the living
+    live = kept;
+    retired = 0;
+    return;
+  }
+  if (ex.threads() == 1) {
+    // On one thread, in place: the living only ever move down, so in index order each run can
+    // be moved where it goes without overwriting one not yet moved; the retired are held apart
+    // meanwhile (a sixteenth or so of the entries), then put behind the living.
+    const std::size_t held_count = live - kept;
+    const std::unique_ptr<std::byte[]> scratch(new std::byte[held_count * sizeof(std::uint64_t) + 1]);
+    for_each_array([&](auto& v) {
+      using T = std::decay_t<decltype(v[0])>;
+      static_assert(sizeof(T) <= sizeof(std::uint64_t) && std::is_trivially_copyable_v<T>);
+      T* const held = reinterpret_cast<T*>(scratch.get());
+      T* const data = v.data();
+      for (std::size_t c = 0; c < chunks; ++c)
+        for (const Run& run : runs[c]) {
+          if (run.to >= kept) std::copy_n(data + run.from, run.length, held + (run.to - kept));  // retired
+          else if (run.to != run.from) std::memmove(data + run.to, data + run.from, run.length * sizeof(T));
+        }
+      std::copy_n(held, held_count, data + kept);
+    });
+    live = kept;
+    retired = 0;
+    return;
+  }
+  // On several threads: every moving entry gathered into one scratch buffer (uninitialised:
+  // each slot is written before it is read; every entry of [from, live) is in exactly one run),
+  // in parallel chunks, then copied back in parallel.
   const std::unique_ptr<std::byte[]> scratch(new std::byte[moving * sizeof(std::uint64_t) + 1]);
   for_each_array([&](auto& v) {
     using T = std::decay_t<decltype(v[0])>;
@@ -224,6 +253,11 @@ void all_pairs_shortest_paths(World& w) {
 }  // namespace
 
 World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key) {
+  const exec::Executor serial(1, exec::Backend::serial);
+  return build_world(spec, parameters, key, serial);
+}
+
+World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key, const exec::Executor& ex) {
   World w;
   w.spec = &spec;
   w.params = ModelParams::from(parameters);
@@ -318,7 +352,9 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   all_pairs_shortest_paths(w);
 
   // Fighters: each force entry's fighters, split over groups by largest remainder, keyed by
-  // (faction, node, the entry's ordinal among entries of that pair, serial number).
+  // (faction, node, the entry's ordinal among entries of that pair, serial number). Each
+  // entry's fighters joined at once (as one add() each would), their traits drawn from their
+  // own keys in fixed chunks (in parallel when several threads).
   std::vector<int> ordinal(N * F, 0);
   for (const auto& force : spec.forces) {
     const std::size_t pair = static_cast<std::size_t>(force.node) * F + static_cast<std::size_t>(force.faction);
@@ -327,19 +363,26 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
                      w.node_key[static_cast<std::size_t>(force.node)]),
         static_cast<std::uint64_t>(ordinal[pair]++));
     const auto per_group = apportion(force.fighters, force.ethnicity);
-    std::uint64_t serial = 0;
     const auto& faction = spec.factions[static_cast<std::size_t>(force.faction)];
-    for (std::size_t g = 0; g < per_group.size(); ++g) {
-      for (std::int64_t k = 0; k < per_group[g]; ++k) {
-        const std::uint64_t fk = rng::combine(base, serial++);
-        const std::size_t i = w.fighters.add(fk, force.faction, static_cast<Index>(g), force.home, force.node, 0);
+    std::vector<std::size_t> group_end(per_group.size());  // serial numbers [.., end) are of group g
+    std::size_t count = 0;
+    for (std::size_t g = 0; g < per_group.size(); ++g) group_end[g] = count += static_cast<std::size_t>(per_group[g]);
+    const std::size_t first = w.fighters.grow(count);
+    auto& fi = w.fighters;
+    constexpr std::size_t kTraitGrain = 1u << 12;  // fighters per chunk: fixed, whatever the threads
+    ex.for_chunks(count, kTraitGrain, [&](std::size_t b, std::size_t e) {
+      std::size_t g = static_cast<std::size_t>(std::upper_bound(group_end.begin(), group_end.end(), b) - group_end.begin());
+      for (std::size_t serial = b; serial < e; ++serial) {
+        while (serial >= group_end[g]) ++g;
+        const std::uint64_t fk = rng::combine(base, serial);
+        const std::size_t i = first + serial;
+        fi.init(i, fk, force.faction, static_cast<Index>(g), force.home, force.node, 0);
         rng::Stream s(key, 0, fk, purpose::init_fighter);
-        w.fighters.loyalty[i] = static_cast<float>(rng::beta(s, 1 + 4 * faction.morale, 1 + 4 * (1 - faction.morale)));
-        w.fighters.ideology[i] = static_cast<float>(std::clamp(rng::normal(s, faction.sharia, 0.15), 0.0, 1.0));
-        w.fighters.reservation_wage[i] =
-            static_cast<float>(rng::lognormal(s, w.params.fighters.reservation_wage, 0.5));
+        fi.loyalty[i] = static_cast<float>(rng::beta(s, 1 + 4 * faction.morale, 1 + 4 * (1 - faction.morale)));
+        fi.ideology[i] = static_cast<float>(std::clamp(rng::normal(s, faction.sharia, 0.15), 0.0, 1.0));
+        fi.reservation_wage[i] = static_cast<float>(rng::lognormal(s, w.params.fighters.reservation_wage, 0.5));
       }
-    }
+    });
     fs.initial[static_cast<std::size_t>(force.faction)] += force.fighters;
   }
   w.today_killed.assign(F, 0);

@@ -81,8 +81,9 @@ struct Fighters {
     ++retired;
   }
   /// @brief Moves the retired entries of [0, live) behind the living, keeping the living in
-  /// their order; invalidates indices (call only where the roster is rebuilt next). In fixed
-  /// chunks, in parallel when the executor has several threads: the same result either way.
+  /// their order; invalidates indices (call only where the roster is rebuilt next). In place
+  /// on one thread; through a scratch buffer in fixed parallel chunks when the executor has
+  /// several: the same arrays either way.
   void compact(const exec::Executor& ex);
   /// @brief Bytes of state per fighter (for the memory budget).
   [[nodiscard]] static constexpr std::size_t bytes_per_fighter() noexcept {
@@ -345,7 +346,11 @@ struct World {
   void log(Event e) { events.push_back(std::move(e)); }
 };
 
-/// @brief Builds the world of day 0 from a scenario for one run.
+/// @brief Builds the world of day 0 from a scenario for one run; the fighters' traits are
+/// drawn in fixed chunks on `ex` (the same world whatever its threads).
+[[nodiscard]] World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key,
+                                const exec::Executor& ex);
+/// @brief The same, on one thread.
 [[nodiscard]] World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng::RunKey key);
 
 }  // namespace azsim::azawad
