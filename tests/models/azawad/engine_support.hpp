@@ -15,13 +15,16 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "../../support.hpp"
 #include "core/model.hpp"
+#include "core/exec/executor.hpp"
 #include "core/scenario/parameters.hpp"
 #include "models/azawad/model.hpp"
+#include "models/azawad/phases.hpp"
 #include "models/azawad/spec.hpp"
 #include "models/azawad/world.hpp"
 
@@ -166,6 +169,32 @@ inline MinimalIds minimal_ids() {
   REQUIRE(i.peaks != azawad::kNone);
   REQUIRE(i.south != azawad::kNone);
   return i;
+}
+
+/// @brief Places the given garrisons (faction, node, fighters), keyed from `salt`, recounts and
+/// updates control, as the day does before strategy. Empty towns fly no flag (so none is a free
+/// town to retake).
+inline void place_garrisons(azawad::World& w,
+                            std::initializer_list<std::tuple<azawad::Index, azawad::Index, std::int64_t>> garrisons,
+                            const char* salt) {
+  const exec::Executor ex(1);
+  std::uint64_t tag = 1;
+  for (const auto& [f, n, count] : garrisons) add_fighters(w, f, n, count, rng::stable_id(salt) + tag++);
+  azawad::build_roster(w, ex);
+  for (auto& flag : w.nodes.flag) flag = azawad::kNone;
+  azawad::update_control(w);
+}
+
+/// @brief The minimal scenario's parameters for deterministic planning: no perception error,
+/// campaigns within reach of the whole map; `more` overrides any of them.
+inline ParameterSet planning_params(std::initializer_list<std::pair<const char*, double>> more = {}) {
+  const ParameterSet fixed = with_values(minimal_spec().parameters, {{"strategy.perception_noise", 0.0},
+                                                                     {"strategy.attack_ratio", 2.0},
+                                                                     {"strategy.reserve_share", 0.3},
+                                                                     {"strategy.offensive_morale", 0.0},
+                                                                     {"strategy.projection_km", 1e6},
+                                                                     {"movement.track_speed", 100.0}});
+  return with_values(fixed, more);
 }
 
 }  // namespace azsim::test

@@ -45,27 +45,11 @@ constexpr std::size_t at(Index i) {
   return static_cast<std::size_t>(i);
 }
 
-/// Places the given garrisons, recounts and updates control. Empty towns fly no flag.
 void place(World& w, std::initializer_list<std::tuple<Index, Index, std::int64_t>> garrisons) {
-  const exec::Executor ex(1);
-  std::uint64_t tag = 1;
-  for (const auto& [f, n, count] : garrisons)
-    add_fighters(w, f, n, count, rng::stable_id("s5") + tag++);
-  build_roster(w, ex);
-  for (auto& flag : w.nodes.flag) flag = kNone;
-  update_control(w);
+  test::place_garrisons(w, garrisons, "s5");
 }
 
-/// Deterministic planning (as in test_strategy.cpp): no perception error, campaigns within
-/// reach of the whole map.
-ParameterSet planning() {
-  return test::with_values(minimal_spec().parameters, {{"strategy.perception_noise", 0.0},
-                                                       {"strategy.attack_ratio", 2.0},
-                                                       {"strategy.reserve_share", 0.3},
-                                                       {"strategy.offensive_morale", 0.0},
-                                                       {"strategy.projection_km", 1e6},
-                                                       {"movement.track_speed", 100.0}});
-}
+using test::planning_params;
 
 /// Sets a pair's state and relation value (both directions).
 void relate(World& w, Index a, Index b, RelationState st, double r) {
@@ -191,7 +175,7 @@ TEST_CASE(
   spec.factions[at(i.helpers)].quality = q_h;
   constexpr std::int64_t body = 300, near = 41;
   auto plan = [&](std::int64_t defenders, double air_power) {
-    World w = test::bare_world(spec, planning(), 5);
+    World w = test::bare_world(spec, planning_params(), 5);
     w.factions.entered[at(i.helpers)] = 1;
     w.factions.air_power[at(i.helpers)] = air_power;
     w.factions.objectives[at(i.helpers)] = {i.beta};
@@ -202,12 +186,12 @@ TEST_CASE(
     REQUIRE(w.factions.campaign[at(i.helpers)] == i.beta);
     return w;
   };
-  World probe = test::bare_world(spec, planning(), 5);
+  World probe = test::bare_world(spec, planning_params(), 5);
   REQUIRE(next_hop(probe, i.sands, i.beta) == i.alpha);
   const double defence = defence_multiplier(probe, i.beta);
   const double threshold = 2.0 / 0.9;  // attack_ratio / the helpers' morale
   constexpr double air_power = 40;
-  const double air = air_power * planning().value("combat.air_factor");
+  const double air = air_power * planning_params().value("combat.air_factor");
   // Only the fighters at the staging node or nearer count (not the body at sands, 330 km away).
   const double own = near * q_h + air;
   const auto most = static_cast<std::int64_t>(std::floor(own / (threshold * defence) - 1e-9));
@@ -602,7 +586,7 @@ TEST_CASE(
     bool entered = true;
   };
   auto attacks = [&](std::int64_t defenders, const Setup& s) {
-    World w = test::bare_world(minimal_spec(), planning(), 5);
+    World w = test::bare_world(minimal_spec(), planning_params(), 5);
     w.factions.entered[at(i.helpers)] = s.entered ? 1 : 0;
     w.factions.air_power[at(i.helpers)] = s.air;
     set_relation_state(w, i.helpers, i.army, s.helpers_army);
@@ -611,11 +595,11 @@ TEST_CASE(
     plan_strategy(w);
     return w.factions.campaign[at(i.zealots)] == i.alpha;
   };
-  World probe = test::bare_world(minimal_spec(), planning(), 5);
+  World probe = test::bare_world(minimal_spec(), planning_params(), 5);
   const double defence = defence_multiplier(probe, i.alpha);
   const double available = 140.0 * std::exp(-130.0 / 1e6);
   const double threshold = 2.0 / 0.8;
-  const double air = air_power * planning().value("combat.air_factor");
+  const double air = air_power * planning_params().value("combat.air_factor");
   // Most defenders the zealots attack: alone, and with the helpers' air cover.
   const auto alone =
       static_cast<std::int64_t>(std::floor(available / (threshold * defence) - 1e-9));

@@ -32,29 +32,11 @@ Ids ids() { return test::minimal_ids(); }
 
 World empty_world(const ScenarioSpec& spec, const ParameterSet& params) { return test::bare_world(spec, params, 5); }
 
-/// Places the given garrisons, recounts and updates control, as the day does before strategy.
-/// Empty towns fly no flag (so none is a free town to retake).
 void place(World& w, std::initializer_list<std::tuple<Index, Index, std::int64_t>> garrisons) {
-  const exec::Executor ex(1);
-  std::uint64_t tag = 1;
-  for (const auto& [f, n, count] : garrisons) add_fighters(w, f, n, count, rng::stable_id("g") + tag++);
-  build_roster(w, ex);
-  for (auto& flag : w.nodes.flag) flag = kNone;
-  update_control(w);
+  test::place_garrisons(w, garrisons, "g");
 }
 
-/// Deterministic planning: no perception error, campaigns within reach of the whole map.
-ParameterSet planning(std::initializer_list<std::pair<const char*, double>> more = {}) {
-  ParameterSet p = test::with_values(minimal_spec().parameters, {{"strategy.perception_noise", 0.0},
-                                                                 {"strategy.attack_ratio", 2.0},
-                                                                 {"strategy.reserve_share", 0.3},
-                                                                 {"strategy.offensive_morale", 0.0},
-                                                                 {"strategy.projection_km", 1e6},
-                                                                 {"movement.track_speed", 100.0}});
-  auto items = p.items();
-  for (const auto& [name, value] : more) items[*p.index_of(name)].value = value;
-  return ParameterSet(std::move(items));
-}
+using test::planning_params;
 
 Index campaign_of(const World& w, Index f) { return w.factions.campaign[static_cast<std::size_t>(f)]; }
 
@@ -108,12 +90,12 @@ TEST_CASE("campaign: fighters d km away count exp(-d / projection_km) against at
   const Ids i = ids();
   // The rebels (morale 0.7) at alpha, 200 strong: 140 spare. The army holds beta, 130 km away.
   auto decides = [&](double projection_km, std::int64_t defenders) {
-    World w = empty_world(minimal_spec(), planning({{"strategy.projection_km", projection_km}}));
+    World w = empty_world(minimal_spec(), planning_params({{"strategy.projection_km", projection_km}}));
     place(w, {{i.rebels, i.alpha, 200}, {i.army, i.beta, defenders}});
     plan_strategy(w);
     return campaign_of(w, i.rebels) == i.beta;
   };
-  World probe = empty_world(minimal_spec(), planning());
+  World probe = empty_world(minimal_spec(), planning_params());
   const double defence = defence_multiplier(probe, i.beta);
   const double threshold = 2.0 / 0.7;
   for (const double lambda : {1e6, 400.0, 130.0, 60.0}) {
@@ -130,7 +112,7 @@ TEST_CASE("campaign: a faction that claims a territory attacks only inside it", 
   const Ids i = ids();
   // Weak army garrisons at beta (10,000 people) and gamma (30,000: the more valuable).
   auto target = [&](const ScenarioSpec& spec) {
-    World w = empty_world(spec, planning());
+    World w = empty_world(spec, planning_params());
     place(w, {{i.rebels, i.alpha, 300}, {i.army, i.beta, 5}, {i.army, i.gamma, 5}});
     plan_strategy(w);
     return campaign_of(w, i.rebels);
@@ -148,7 +130,7 @@ TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an a
           "[engine][rules][strategy]") {
   const Ids i = ids();
   // The army (morale 0.4) at gamma, 800 strong, against 10 rebels at beta.
-  World w = empty_world(minimal_spec(), planning({{"strategy.offensive_morale", 0.5}}));
+  World w = empty_world(minimal_spec(), planning_params({{"strategy.offensive_morale", 0.5}}));
   place(w, {{i.army, i.gamma, 800}, {i.rebels, i.beta, 10}});
   World low = w;
   plan_strategy(low);
@@ -166,7 +148,7 @@ TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an a
   plan_strategy(absent);
   CHECK(campaign_of(absent, i.army) == kNone);
 
-  World open = empty_world(minimal_spec(), planning({{"strategy.offensive_morale", 0.3}}));
+  World open = empty_world(minimal_spec(), planning_params({{"strategy.offensive_morale", 0.3}}));
   place(open, {{i.army, i.gamma, 800}, {i.rebels, i.beta, 10}});
   plan_strategy(open);
   CHECK(campaign_of(open, i.army) == i.beta);
@@ -174,7 +156,7 @@ TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an a
 
 TEST_CASE("campaign: no attack on a town where an ally lives at peace beside the enemy", "[engine][rules][strategy]") {
   const Ids i = ids();
-  World w = empty_world(minimal_spec(), planning());
+  World w = empty_world(minimal_spec(), planning_params());
   place(w, {{i.rebels, i.alpha, 300}, {i.army, i.beta, 10}, {i.helpers, i.beta, 10}});
   set_relation_state(w, i.rebels, i.helpers, RelationState::allied);
   set_relation_state(w, i.army, i.helpers, RelationState::neutral);
