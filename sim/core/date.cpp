@@ -66,6 +66,18 @@ std::optional<Date> Date::parse(std::string_view t) noexcept {
 
 std::string Date::to_string() const {
   const Civil c = civil_from_days(days_);
+  if (c.year >= 0 && c.year <= 9999) {
+    // By hand: the same bytes as the snprintf below, without its format parsing (every row of
+    // the daily output files starts with a date).
+    const auto y = static_cast<unsigned>(c.year);
+    const char text[10] = {static_cast<char>('0' + y / 1000),      static_cast<char>('0' + y / 100 % 10),
+                           static_cast<char>('0' + y / 10 % 10),   static_cast<char>('0' + y % 10),
+                           '-',
+                           static_cast<char>('0' + c.month / 10),  static_cast<char>('0' + c.month % 10),
+                           '-',
+                           static_cast<char>('0' + c.day / 10),    static_cast<char>('0' + c.day % 10)};
+    return std::string(text, sizeof text);
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month, c.day);
   return buf;

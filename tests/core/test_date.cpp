@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 
 #include "core/date.hpp"
 
@@ -29,4 +31,18 @@ TEST_CASE("day arithmetic matches the calendar", "[date]") {
     const Date x = Date::from_days(d);
     REQUIRE(Date::parse(x.to_string())->days() == d);
   }
+}
+
+TEST_CASE("to_string writes YYYY-MM-DD as printf would, inside and outside years 0-9999", "[date]") {
+  namespace chr = std::chrono;
+  const auto printed = [](std::int64_t d) {
+    const chr::year_month_day ymd{chr::sys_days{chr::days{d}}};
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return std::string(buf);
+  };
+  // Years -3 .. 10003, every day near the edges of the fast path and a sample between.
+  for (std::int64_t d = -721000; d < 2934000; d += d < -718000 || d > 2931000 ? 1 : 37)
+    REQUIRE(Date::from_days(d).to_string() == printed(d));
 }

@@ -252,7 +252,22 @@ TEST_CASE("CsvWriter rejects rows with the wrong number of fields", "[io][csv]")
   csv.field("1").field("2");
   CHECK_NOTHROW(csv.end_row());
   CHECK(csv.rows() == 1);
+  CHECK(out.str() == "a,b\n11,2,31,2\n");  // the bad rows' fields stay in the stream, as written
   CHECK_THROWS_AS(CsvWriter(out, {}), std::logic_error);
+}
+
+TEST_CASE("CsvWriter hands the stream whole rows, and an unfinished one when it is destroyed", "[io][csv]") {
+  std::ostringstream out;
+  {
+    CsvWriter csv(out, {"a", "b"});
+    CHECK(out.str() == "a,b\n");
+    csv.field("x").field(2.5);
+    CHECK(out.str() == "a,b\n");  // not yet: the row is gathered first
+    csv.end_row();
+    CHECK(out.str() == "a,b\nx,2.5\n");
+    csv.field("y");
+  }
+  CHECK(out.str() == "a,b\nx,2.5\ny");
 }
 
 TEST_CASE("CSV write then read gives back the same fields", "[io][csv]") {

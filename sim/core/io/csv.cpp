@@ -8,59 +8,88 @@
 
 namespace azsim::io {
 
-std::string format_double(double value) {
-  // Spelled out: to_chars would give "-nan" for some NaNs, and we promise exactly these.
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  if (value == 0) return "0";  // also -0: a sign on zero is noise in an output table
-  char buf[64];
-  // Shortest text that reads back to the same double; locale-free, so identical everywhere.
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  if (ec != std::errc()) throw std::logic_error("format_double: buffer too small");
-  return std::string(buf, end);
-}
-
 namespace {
 
-bool needs_quotes(std::string_view text) {
-  return text.find_first_of(",\"\r\n") != std::string_view::npos;
+/// Writes format_double's text into `buf` (64 bytes) and returns its length.
+std::size_t format_double_to(double value, char* buf) {
+  const auto copy = [buf](std::string_view t) {
+    t.copy(buf, t.size());
+    return t.size();
+  };
+  // Spelled out: to_chars would give "-nan" for some NaNs, and we promise exactly these.
+  if (std::isnan(value)) return copy("nan");
+  if (std::isinf(value)) return copy(value > 0 ? "inf" : "-inf");
+  if (value == 0) return copy("0");  // also -0: a sign on zero is noise in an output table
+  // Shortest text that reads back to the same double; locale-free, so identical everywhere.
+  const auto [end, ec] = std::to_chars(buf, buf + 64, value);
+  if (ec != std::errc()) throw std::logic_error("format_double: buffer too small");
+  return static_cast<std::size_t>(end - buf);
 }
 
-void write_text(std::ostream& out, std::string_view text, bool force_quotes) {
+bool needs_quotes(std::string_view text) {
+  // A plain loop: find_first_of(",\"\r\n") calls memchr once per character.
+  for (const char c : text)
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  return false;
+}
+
+void write_text(std::string& out, std::string_view text, bool force_quotes) {
   if (!force_quotes && !needs_quotes(text)) {
-    out << text;
+    out += text;
     return;
   }
-  out << '"';
+  out += '"';
   for (const char c : text) {
-    if (c == '"') out << '"';  // RFC 4180: a quote inside a quoted field is doubled
-    out << c;
+    if (c == '"') out += '"';  // RFC 4180: a quote inside a quoted field is doubled
+    out += c;
   }
-  out << '"';
+  out += '"';
 }
 
 }  // namespace
+
+std::string format_double(double value) {
+  char buf[64];
+  return std::string(buf, format_double_to(value, buf));
+}
 
 CsvWriter::CsvWriter(std::ostream& out, std::vector<std::string> header)
     : out_(out), columns_(header.size()) {
   // With no columns every row would be an empty line, which reads back as one empty field.
   if (header.empty()) throw std::invalid_argument("CsvWriter: the header has no columns");
   for (std::size_t i = 0; i < header.size(); ++i) {
-    if (i > 0) out_ << ',';
-    write_text(out_, header[i], columns_ == 1 && header[i].empty());
+    if (i > 0) row_ += ',';
+    write_text(row_, header[i], columns_ == 1 && header[i].empty());
   }
-  out_ << '\n';
+  row_ += '\n';
+  flush_row();
+}
+
+CsvWriter::~CsvWriter() {
+  try {
+    flush_row();  // an unfinished row reaches the stream as it would have field by field
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+  }
+}
+
+void CsvWriter::flush_row() {
+  if (row_.empty()) return;
+  out_.write(row_.data(), static_cast<std::streamsize>(row_.size()));
+  row_.clear();
 }
 
 CsvWriter& CsvWriter::field(std::string_view text) {
-  if (in_row_ > 0) out_ << ',';
+  if (in_row_ > 0) row_ += ',';
   // In a one-column file an empty field would be a blank line; quoting it keeps it a value.
-  write_text(out_, text, columns_ == 1 && text.empty());
+  write_text(row_, text, columns_ == 1 && text.empty());
   ++in_row_;
   return *this;
 }
 
-CsvWriter& CsvWriter::field(double value) { return field(std::string_view(format_double(value))); }
+CsvWriter& CsvWriter::field(double value) {
+  char buf[64];
+  return field(std::string_view(buf, format_double_to(value, buf)));
+}
 
 CsvWriter& CsvWriter::field(std::int64_t value) {
   char buf[24];
@@ -84,10 +113,12 @@ void CsvWriter::end_row() {
   if (in_row_ != columns_) {
     const std::size_t got = in_row_;
     in_row_ = 0;  // so the writer is usable again; the partial row stays in the stream
+    flush_row();
     throw std::logic_error("CSV row " + std::to_string(rows_ + 1) + " has " + std::to_string(got) +
                            " fields; the header has " + std::to_string(columns_));
   }
-  out_ << '\n';
+  row_ += '\n';
+  flush_row();
   in_row_ = 0;
   ++rows_;
 }

@@ -17,9 +17,14 @@ namespace azsim::io {
 [[nodiscard]] std::string format_double(double value);
 
 /// @brief Writes rows of a CSV file; checks every row has as many fields as the header.
+/// A row is gathered in the writer and reaches the stream whole at end_row (or, unfinished, when
+/// end_row throws or the writer is destroyed): one stream write a row instead of two a field.
 class CsvWriter {
  public:
   CsvWriter(std::ostream& out, std::vector<std::string> header);
+  ~CsvWriter();
+  CsvWriter(const CsvWriter&) = delete;
+  CsvWriter& operator=(const CsvWriter&) = delete;
 
   CsvWriter& field(std::string_view text);  ///< quoted when it holds , " CR or LF
   CsvWriter& field(const char* text) { return field(std::string_view(text)); }
@@ -38,7 +43,10 @@ class CsvWriter {
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
 
  private:
+  void flush_row();
+
   std::ostream& out_;
+  std::string row_;  ///< the fields of the row being written, separated by commas
   std::size_t columns_;
   std::size_t in_row_ = 0;
   std::size_t rows_ = 0;
