@@ -86,23 +86,31 @@ CsvWriter& CsvWriter::field(std::string_view text) {
   return *this;
 }
 
+// Numbers are never empty and never hold a character that needs quoting: written as they are.
+CsvWriter& CsvWriter::number(std::string_view text) {
+  if (in_row_ > 0) row_ += ',';
+  row_ += text;
+  ++in_row_;
+  return *this;
+}
+
 CsvWriter& CsvWriter::field(double value) {
   char buf[64];
-  return field(std::string_view(buf, format_double_to(value, buf)));
+  return number(std::string_view(buf, format_double_to(value, buf)));
 }
 
 CsvWriter& CsvWriter::field(std::int64_t value) {
   char buf[24];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
   (void)ec;  // 24 bytes always fit an int64
-  return field(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  return number(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
 
 CsvWriter& CsvWriter::field(std::uint64_t value) {
   char buf[24];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
   (void)ec;
-  return field(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  return number(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
 
 CsvWriter& CsvWriter::field(bool value) {

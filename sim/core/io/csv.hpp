@@ -44,6 +44,7 @@ class CsvWriter {
 
  private:
   void flush_row();
+  CsvWriter& number(std::string_view text);  ///< a field that needs no quoting check
 
   std::ostream& out_;
   std::string row_;  ///< the fields of the row being written, separated by commas

@@ -48,14 +48,30 @@ struct RunKey {
 /// construct one where the draws are needed, never share one across threads.
 class Stream {
  public:
-  Stream(RunKey key, std::int64_t day, std::uint64_t entity, std::uint64_t purpose) noexcept;
+  // The day is reinterpreted as unsigned (two's complement), so days before the epoch get keys
+  // of their own rather than colliding with positive ones. (Inline, like the draws below: they
+  // are called millions of times a run; only the block cipher is out of line.)
+  Stream(RunKey key, std::int64_t day, std::uint64_t entity, std::uint64_t purpose) noexcept
+      : key_{key.seed, key.run}, counter_{static_cast<std::uint64_t>(day), entity, purpose, 0}, buffer_{0, 0, 0, 0} {}
 
   /// @brief The next 64 random bits.
-  [[nodiscard]] std::uint64_t next_u64() noexcept;
+  [[nodiscard]] std::uint64_t next_u64() noexcept {
+    if (pos_ == 4) refill();
+    ++drawn_;
+    return buffer_[pos_++];
+  }
   /// @brief Uniform on [0, 1), 53 bits of resolution.
-  [[nodiscard]] double uniform() noexcept;
+  [[nodiscard]] double uniform() noexcept {
+    // Top 53 bits: every value k * 2^-53, k in [0, 2^53), equally likely; the product is exact.
+    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+  }
   /// @brief Uniform on (0, 1): never exactly 0 (safe for log) nor 1.
-  [[nodiscard]] double uniform_open() noexcept;
+  [[nodiscard]] double uniform_open() noexcept {
+    // Midpoints (k + 1/2) * 2^-52, k in [0, 2^52): the largest is 1 - 2^-53, exactly
+    // representable. (53 bits + 1/2 would round 1 - 2^-54 up to 1.0.) Symmetric about 1/2, so
+    // 1 - u has the same distribution as u, which inversion samplers rely on.
+    return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52;
+  }
   /// @brief Number of 64-bit words drawn so far (for tests and draw accounting).
   [[nodiscard]] std::uint64_t words_drawn() const noexcept { return drawn_; }
 

@@ -306,14 +306,6 @@ double defence_multiplier(const World& w, Index node) noexcept {
   return 1.0;
 }
 
-double air_equivalent(const World& w, Index faction) noexcept {
-  return w.factions.air_power[static_cast<std::size_t>(faction)] * w.params.combat.air_factor;
-}
-
-bool holdable(const World& w, Index node) noexcept {
-  return w.spec->nodes[static_cast<std::size_t>(node)].kind == NodeKind::town;
-}
-
 Index retreat_node(const World& w, Index faction, Index from) noexcept {
   Index best = kNone;
   double best_score = -std::numeric_limits<double>::infinity();

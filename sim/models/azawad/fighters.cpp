@@ -33,6 +33,7 @@
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <span>
 
 #include "core/exec/executor.hpp"
 #include "core/exec/ordered.hpp"
@@ -306,15 +307,28 @@ void decide(World& w, const exec::Executor& ex) {
   const std::vector<std::uint32_t> deciding = recover_and_check(w, ex, terms);
 
   // Per node: the factions a fighter there could join (present there first, then neighbours).
-  std::vector<std::vector<Candidate>> near(static_cast<std::size_t>(w.N));
-  for (Index n = 0; n < w.N; ++n)
+  // (One list for all nodes, node n's being [near_at[n], near_at[n + 1]): no allocation a node.)
+  std::vector<Candidate> near_all;
+  std::vector<std::size_t> near_at(static_cast<std::size_t>(w.N) + 1, 0);
+  std::vector<Index> close;  // the node's neighbours within two days, in index order
+  for (Index n = 0; n < w.N; ++n) {
+    near_at[static_cast<std::size_t>(n)] = near_all.size();
+    close.clear();
+    for (Index m = 0; m < w.N; ++m)
+      if (edge_days(w, n, m) > 0 && edge_days(w, n, m) <= 2) close.push_back(m);
     for (Index g = 0; g < w.F; ++g) {
       if (!can_take(w, g)) continue;
       Index where = w.nodes.garrison[w.nf(n, g)] > 0 ? n : kNone;
-      for (Index m = 0; m < w.N && where == kNone; ++m)
-        if (edge_days(w, n, m) > 0 && edge_days(w, n, m) <= 2 && w.nodes.garrison[w.nf(m, g)] > 0) where = m;
-      if (where != kNone) near[static_cast<std::size_t>(n)].push_back({g, where});
+      for (std::size_t k = 0; k < close.size() && where == kNone; ++k)
+        if (w.nodes.garrison[w.nf(close[k], g)] > 0) where = close[k];
+      if (where != kNone) near_all.push_back({g, where});
     }
+  }
+  near_at[static_cast<std::size_t>(w.N)] = near_all.size();
+  const auto near = [&](Index n) {
+    const auto at = near_at.begin() + n;
+    return std::span<const Candidate>(near_all.data() + at[0], at[1] - at[0]);
+  };
   // Those whose clock ran out decide: desert, with today's chance of deserting over the chance
   // of deciding at all; otherwise weigh leaving.
   auto& fi = w.fighters;
@@ -337,7 +351,7 @@ void decide(World& w, const exec::Executor& ex) {
           // He weighs his options.
           const auto grp = static_cast<std::size_t>(fi.group[i]);
           const double x = fi.ideology[i];
-          const auto& cands = near[static_cast<std::size_t>(n)];
+          const std::span<const Candidate> cands = near(n);
           const double pay_f = std::max(1.0, w.factions.pay[fidx]);
           const double u_stay = p.loyalty_weight * fi.loyalty[i] -
                                 p.ideology_weight * std::abs(x - spec.factions[fidx].sharia) +

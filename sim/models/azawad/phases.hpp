@@ -70,12 +70,20 @@ void step(World& w, const exec::Executor& ex);
 [[nodiscard]] inline double path_km(const World& w, Index a, Index b) noexcept {
   return w.path_km[static_cast<std::size_t>(a) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(b)];
 }
+/// exp(-path_km(a, b) / strategy.projection_km): what a fighter at a counts for at b.
+[[nodiscard]] inline double decay(const World& w, Index a, Index b) noexcept {
+  return w.decay[static_cast<std::size_t>(a) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(b)];
+}
 /// @brief Multiplier on a defender's effectiveness at a node (terrain and fortification).
 [[nodiscard]] double defence_multiplier(const World& w, Index node) noexcept;
 /// @brief Fighter-equivalents of a faction's air power where it is used.
-[[nodiscard]] double air_equivalent(const World& w, Index faction) noexcept;
+[[nodiscard]] inline double air_equivalent(const World& w, Index faction) noexcept {
+  return w.factions.air_power[static_cast<std::size_t>(faction)] * w.params.combat.air_factor;
+}
 /// @brief True for nodes that can be held (towns); rural zones, refuges and borders deny control.
-[[nodiscard]] bool holdable(const World& w, Index node) noexcept;
+[[nodiscard]] inline bool holdable(const World& w, Index node) noexcept {
+  return w.spec->nodes[static_cast<std::size_t>(node)].kind == NodeKind::town;
+}
 /// @brief The node a faction's fighters at `from` withdraw to: a neighbour not held by its
 /// enemies, preferring its own or allied towns, then rural zones and refuges, then the least
 /// threatened. kNone when there is nowhere to go.

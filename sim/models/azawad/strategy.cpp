@@ -15,6 +15,8 @@
 // evacuations anticipate, without a garrison's view of its danger changing every morning.
 
 #include <algorithm>
+#include <bit>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -57,7 +59,7 @@ double quality(const World& w, Index f) { return w.spec->factions[static_cast<st
 
 /// Enemy fighter-equivalents threatening f at node n: present and inbound enemies, plus the air
 /// power of enemies that have n among their next objectives.
-double threat(const World& w, Index f, Index n) {
+[[maybe_unused]] double threat(const World& w, Index f, Index n) {  // the definition; Threats computes it fast
   double t = 0;
   for (Index g = 0; g < w.F; ++g) {
     if (!w.at_war(f, g)) continue;
@@ -68,6 +70,46 @@ double threat(const World& w, Index f, Index n) {
   }
   return t;
 }
+
+/// threat() of every (faction, node) today, each computed on first use from a table of the
+/// day's strengths, and with the same additions in the same order, so the same double.
+/// Nothing plan_strategy does changes what threat() reads (garrisons and inbound change in
+/// movement, orders are only noted here; wars and air targets are fixed for the phase).
+class Threats {
+ public:
+  explicit Threats(const World& w)
+      : w_(w),
+        strength_(static_cast<std::size_t>(w.N) * static_cast<std::size_t>(w.F)),
+        enemies_(static_cast<std::size_t>(w.F), 0),
+        memo_(static_cast<std::size_t>(w.F) * static_cast<std::size_t>(w.N), -1.0) {
+    for (Index n = 0; n < w.N; ++n)
+      for (Index g = 0; g < w.F; ++g)
+        strength_[w.nf(n, g)] = static_cast<double>(w.nodes.garrison[w.nf(n, g)] + w.nodes.inbound[w.nf(n, g)]) * quality(w, g);
+    for (Index f = 0; f < w.F; ++f)
+      for (Index g = 0; g < w.F; ++g)
+        if (w.at_war(f, g)) enemies_[static_cast<std::size_t>(f)] |= bit(g);
+  }
+  double operator()(Index f, Index n) {
+    double& t = memo_[static_cast<std::size_t>(f) * static_cast<std::size_t>(w_.N) + static_cast<std::size_t>(n)];
+    if (t >= 0) return t;
+    t = 0;
+    for (FactionMask left = enemies_[static_cast<std::size_t>(f)]; left != 0; left &= left - 1) {
+      const auto g = static_cast<Index>(std::countr_zero(left));
+      t += strength_[w_.nf(n, g)];
+      if (w_.factions.air_power[static_cast<std::size_t>(g)] > 0 &&
+          w_.air_target[static_cast<std::size_t>(g) * static_cast<std::size_t>(w_.N) + static_cast<std::size_t>(n)])
+        t += air_equivalent(w_, g);
+    }
+    assert(t == threat(w_, f, n));
+    return t;
+  }
+
+ private:
+  const World& w_;
+  std::vector<double> strength_;       ///< N x F: (garrison + inbound) * quality
+  std::vector<FactionMask> enemies_;   ///< per faction: those it is at war with
+  std::vector<double> memo_;           ///< F x N: the threat, or -1 until asked
+};
 
 /// Strength of f's side at n: its own and allied garrisons, with the defender's multiplier.
 double own_side(const World& w, Index f, Index n) {
@@ -90,10 +132,10 @@ std::int64_t spare(const World& w, Index f, Index n) {
   return g - static_cast<std::int64_t>(std::ceil(w.params.strategy.reserve_share * static_cast<double>(g)));
 }
 
-void plan_withdrawals(World& w, Index f) {
+void plan_withdrawals(World& w, Index f, Threats& threat) {
   for (Index n = 0; n < w.N; ++n) {
     if (w.nodes.garrison[w.nf(n, f)] <= 0) continue;
-    const double t = threat(w, f, n);
+    const double t = threat(f, n);
     if (t <= 0) continue;
     const double ratio = own_side(w, f, n) / believed_strength(w, f, n, t);
     if (ratio >= w.params.strategy.leave_ratio) continue;
@@ -114,7 +156,7 @@ void plan_withdrawals(World& w, Index f) {
   }
 }
 
-void plan_campaign(World& w, Index f) {
+void plan_campaign(World& w, Index f, Threats& threat) {
   auto& fs = w.factions;
   const auto fi = static_cast<std::size_t>(f);
   if (fs.campaign[fi] != kNone) {
@@ -140,7 +182,7 @@ void plan_campaign(World& w, Index f) {
   // until the target is chosen, so these hold for the whole plan.
   std::vector<std::int64_t> ready(static_cast<std::size_t>(w.N), -1);
   for (Index p = 0; p < w.N; ++p)
-    if (threat(w, f, p) == 0) ready[static_cast<std::size_t>(p)] = std::max<std::int64_t>(0, spare(w, f, p));
+    if (threat(f, p) == 0) ready[static_cast<std::size_t>(p)] = std::max<std::int64_t>(0, spare(w, f, p));
   Index best = kNone;
   double best_value = 0, best_ratio = 0;
   auto claims = [&](Index m) {
@@ -191,8 +233,7 @@ void plan_campaign(World& w, Index f) {
     double available = 0;  // weighed by the loss-of-strength gradient
     for (Index p = 0; p < w.N; ++p)
       if (p != m && path_km(w, p, m) <= reach_km && ready[static_cast<std::size_t>(p)] >= 0)
-        available += static_cast<double>(ready[static_cast<std::size_t>(p)]) *
-                     std::exp(-path_km(w, p, m) / w.params.strategy.projection_km);
+        available += static_cast<double>(ready[static_cast<std::size_t>(p)]) * decay(w, p, m);
     if (available < 1) continue;
     const double believed = believed_strength(w, f, m, defender * defence_multiplier(w, m));
     const double ratio = believed > 0 ? available * quality(w, f) / believed : std::numeric_limits<double>::infinity();
@@ -313,6 +354,7 @@ void plan_strategy(World& w) {
     if (w.factions.air_power[static_cast<std::size_t>(g)] > 0)
       for (Index o : open_objectives(w, g, 3))
         w.air_target[static_cast<std::size_t>(g) * static_cast<std::size_t>(w.N) + static_cast<std::size_t>(o)] = 1;
+  Threats threat(w);
   for (Index f = 0; f < w.F; ++f) {
     const auto fi = static_cast<std::size_t>(f);
     if (!w.factions.entered[fi]) continue;
@@ -320,8 +362,8 @@ void plan_strategy(World& w) {
       plan_outside(w, f);
       continue;
     }
-    plan_withdrawals(w, f);
-    plan_campaign(w, f);
+    plan_withdrawals(w, f, threat);
+    plan_campaign(w, f, threat);
   }
 }
 

@@ -350,6 +350,8 @@ World build_world(const ScenarioSpec& spec, const ParameterSet& parameters, rng:
   }
 
   all_pairs_shortest_paths(w);
+  w.decay.resize(w.path_km.size());
+  for (std::size_t k = 0; k < w.path_km.size(); ++k) w.decay[k] = std::exp(-w.path_km[k] / w.params.strategy.projection_km);
 
   // Fighters: each force entry's fighters, split over groups by largest remainder, keyed by
   // (faction, node, the entry's ordinal among entries of that pair, serial number). Each

@@ -225,6 +225,9 @@ struct World {
   std::vector<Index> next_hop;    ///< N x N: first node on a shortest path, or kNone
   std::vector<double> path_km;    ///< N x N: shortest-path distance
   std::vector<std::int32_t> edge_days;  ///< N x N: days to travel a direct edge, 0 if none
+  /// N x N: exp(-path_km / strategy.projection_km), the loss-of-strength gradient (fixed for a
+  /// run: computed once with the very expression strategy used per pair, so the same values).
+  std::vector<double> decay;
 
   /// Fighters standing at each node (not travelling; active or wounded when the roster was
   /// refreshed), one bucket per (node, faction): roster[nf(n, f)]. Refreshed after arrivals;

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "core/exec/executor.hpp"
@@ -105,6 +106,22 @@ TEST_CASE("campaign: fighters d km away count exp(-d / projection_km) against at
     INFO("projection_km " << lambda << ": available " << available << ", at most " << most << " defenders");
     if (most >= 1) CHECK(decides(lambda, most));
     CHECK_FALSE(decides(lambda, most + 1));
+  }
+}
+
+TEST_CASE("the run's decay table holds exp(-path_km / projection_km) for every pair, bit for bit",
+          "[engine][rules][strategy]") {
+  for (const double lambda : {1e6, 400.0, 130.0, 60.0}) {
+    const World w = empty_world(minimal_spec(), planning_params({{"strategy.projection_km", lambda}}));
+    REQUIRE(w.decay.size() == static_cast<std::size_t>(w.N) * static_cast<std::size_t>(w.N));
+    for (Index a = 0; a < w.N; ++a)
+      for (Index b = 0; b < w.N; ++b) {
+        const double direct = std::exp(-path_km(w, a, b) / lambda);
+        INFO("lambda " << lambda << ", nodes " << a << " -> " << b);
+        CHECK(std::memcmp(&direct, &w.decay[static_cast<std::size_t>(a * w.N + b)], sizeof direct) == 0);
+        CHECK(decay(w, a, b) == direct);
+      }
+    CHECK(decay(w, 0, 0) == 1.0);
   }
 }
 
