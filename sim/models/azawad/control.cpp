@@ -33,7 +33,7 @@ void update_control(World& w) {
       continue;
     }
     bool war = false;
-    for (Index a = 0; a < w.F && !war; ++a)
+    for (Index a = 0; a < w.F && !war && (holders & (holders - 1)) != 0; ++a)  // (one holder: no war)
       for (Index b = a + 1; b < w.F && !war; ++b)
         war = (holders & bit(a)) && (holders & bit(b)) && w.at_war(a, b);
     if (war) {

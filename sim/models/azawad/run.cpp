@@ -84,7 +84,13 @@ std::string faction_id(const World& w, Index f) {
 
 void write_run_files(const World& w, const RunSummary& summary, const std::filesystem::path& dir) {
   const ScenarioSpec& spec = *w.spec;
-  auto date = [&](Day d) { return spec.start.plus_days(d).to_string(); };
+  // Most rows start with their day's date: each day's text made once.
+  std::vector<std::string> dates(w.history.size() + 1);
+  for (std::size_t d = 0; d < dates.size(); ++d) dates[d] = spec.start.plus_days(static_cast<Day>(d)).to_string();
+  auto date = [&](Day d) {
+    return d >= 0 && static_cast<std::size_t>(d) < dates.size() ? dates[static_cast<std::size_t>(d)]
+                                                                 : spec.start.plus_days(d).to_string();
+  };
   {
     io::AtomicFile f(dir / "control.csv");
     io::CsvWriter csv(f.stream(), {"date", "day", "node", "holders", "state", "flag"});
