@@ -74,6 +74,12 @@ void step(World& w, const exec::Executor& ex);
 [[nodiscard]] double defence_multiplier(const World& w, Index node) noexcept;
 /// @brief Fighter-equivalents of a faction's air power where it is used.
 [[nodiscard]] double air_equivalent(const World& w, Index faction) noexcept;
+/// @brief Who is winning: the log growth of f's active fighters over the last 30 days plus
+/// that of the towns it holds or shares (each + 1); 0 on the first day.
+[[nodiscard]] double momentum(const World& w, Index f);
+/// @brief The morale f fights with today: its scenario morale, times
+/// exp(strategy.morale_momentum * min(0, momentum)) -- a beaten force loses heart.
+[[nodiscard]] double fighting_morale(const World& w, Index f);
 /// @brief True for nodes that can be held (towns); rural zones, refuges and borders deny control.
 [[nodiscard]] bool holdable(const World& w, Index node) noexcept;
 /// @brief The node a faction's fighters at `from` withdraw to: a neighbour not held by its
