@@ -380,4 +380,40 @@ void depart_now(World& w, Index faction, Index from, Index target) {
   }
 }
 
+namespace {
+/// Towns f held or shared on a day, given that day's holders and control.
+int towns_of(const World& w, const std::vector<FactionMask>& holders, const std::vector<ControlState>& control, Index f) {
+  int towns = 0;
+  for (Index n = 0; n < w.N; ++n) {
+    const auto ni = static_cast<std::size_t>(n);
+    towns += (holders[ni] & bit(f)) && (control[ni] == ControlState::held || control[ni] == ControlState::shared);
+  }
+  return towns;
+}
+
+}  // namespace
+
+/// Who is winning: the log growth of f's active fighters over kMomentumDays plus that of the
+/// towns it holds or shares (each + 1).
+double momentum(const World& w, Index f) {
+  constexpr std::size_t kMomentumDays = 30;
+  const auto& h = w.active_by_day;
+  if (h.empty()) return 0.0;
+  const std::size_t back = h.size() > kMomentumDays ? h.size() - kMomentumDays : 0;
+  const auto fi = static_cast<std::size_t>(f);
+  const double fighters =
+      std::log((static_cast<double>(w.factions.active[fi]) + 1.0) / (static_cast<double>(h[back][fi]) + 1.0));
+  const DailyRecord& then = w.history[back];
+  const double towns = std::log((towns_of(w, w.nodes.holders, w.nodes.control, f) + 1.0) /
+                                (towns_of(w, then.holders, then.control, f) + 1.0));
+  return fighters + towns;
+}
+
+
+double fighting_morale(const World& w, Index f) {
+  const double m = w.factions.morale[static_cast<std::size_t>(f)];
+  const double k = w.params.strategy.morale_momentum;
+  return k > 0 ? m * std::exp(k * std::min(0.0, momentum(w, f))) : m;
+}
+
 }  // namespace azsim::azawad

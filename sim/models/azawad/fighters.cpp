@@ -46,7 +46,6 @@ namespace {
 
 constexpr std::size_t kGrain = 1u << 14;  // fighters per chunk: fixed, whatever the threads
 constexpr double kWageSpread = 0.5;  // log-sd of reservation wages (as at initialisation)
-constexpr int kMomentumDays = 30;
 using FighterParams = decltype(ModelParams::fighters);
 
 struct Choice {
@@ -59,31 +58,6 @@ constexpr const char* kDrivers[] = {"pay", "ideology", "ethnicity", "winning", "
 struct Candidate {
   Index faction, node;
 };
-
-/// Towns f held or shared on a day, given that day's holders and control.
-int towns_of(const World& w, const std::vector<FactionMask>& holders, const std::vector<ControlState>& control, Index f) {
-  int towns = 0;
-  for (Index n = 0; n < w.N; ++n) {
-    const auto ni = static_cast<std::size_t>(n);
-    towns += (holders[ni] & bit(f)) && (control[ni] == ControlState::held || control[ni] == ControlState::shared);
-  }
-  return towns;
-}
-
-/// Who is winning: the log growth of f's active fighters over kMomentumDays plus that of the
-/// towns it holds or shares (each + 1).
-double momentum(const World& w, Index f) {
-  const auto& h = w.active_by_day;
-  if (h.empty()) return 0.0;
-  const std::size_t back = h.size() > kMomentumDays ? h.size() - kMomentumDays : 0;
-  const auto fi = static_cast<std::size_t>(f);
-  const double fighters =
-      std::log((static_cast<double>(w.factions.active[fi]) + 1.0) / (static_cast<double>(h[back][fi]) + 1.0));
-  const DailyRecord& then = w.history[back];
-  const double towns = std::log((towns_of(w, w.nodes.holders, w.nodes.control, f) + 1.0) /
-                                (towns_of(w, then.holders, then.control, f) + 1.0));
-  return fighters + towns;
-}
 
 bool can_take(const World& w, Index g) {
   const auto gi = static_cast<std::size_t>(g);

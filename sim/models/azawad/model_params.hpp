@@ -14,11 +14,11 @@ struct ModelParams {
   } economy;
   struct {
     double ideology_drift, shared_enemy_pull, incident_rate, incident_impact, escalation_prob,
-        war_threshold, alliance_threshold, alliance_hysteresis, siding_penalty, solidarity;
+        war_threshold, alliance_threshold, alliance_hysteresis, siding_penalty, solidarity, outside_restraint;
   } relations;
   struct {
     double attack_ratio, leave_ratio, ultimatum_odds, ultimatum_slope, value_population_weight,
-        reserve_share, perception_noise, offensive_morale, perception_days, projection_km;
+        reserve_share, perception_noise, offensive_morale, perception_days, projection_km, morale_momentum;
   } strategy;
   struct {
     double road_speed, track_speed;

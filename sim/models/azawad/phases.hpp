@@ -80,6 +80,12 @@ void step(World& w, const exec::Executor& ex);
 [[nodiscard]] inline double air_equivalent(const World& w, Index faction) noexcept {
   return w.factions.air_power[static_cast<std::size_t>(faction)] * w.params.combat.air_factor;
 }
+/// @brief Who is winning: the log growth of f's active fighters over the last 30 days plus
+/// that of the towns it holds or shares (each + 1); 0 on the first day.
+[[nodiscard]] double momentum(const World& w, Index f);
+/// @brief The morale f fights with today: its scenario morale, times
+/// exp(strategy.morale_momentum * min(0, momentum)) -- a beaten force loses heart.
+[[nodiscard]] double fighting_morale(const World& w, Index f);
 /// @brief True for nodes that can be held (towns); rural zones, refuges and borders deny control.
 [[nodiscard]] inline bool holdable(const World& w, Index node) noexcept {
   return w.spec->nodes[static_cast<std::size_t>(node)].kind == NodeKind::town;

@@ -17,9 +17,14 @@
 //    alliance, which lasts until r < alliance_threshold - alliance_hysteresis (so a pair
 //    near the threshold does not flip daily); otherwise neutral;
 //  - allies answer the call: when a and b go to war, each faction c allied with b, not at
-//    war with a and closer to b than to a (r(c, b) > r(c, a)), joins b's war on a with
-//    probability solidarity, and so on for the wars this makes, the same day (S20-S22: the
-//    Islamist groups turned on the MNLA together, at Gao and then at Timbuktu).
+//    war with a, not bound to a by talks or a ceasefire, and closer to b than to a
+//    (r(c, b) > r(c, a)), joins b's war on a with probability solidarity, and so on for the
+//    wars this makes, the same day (S20-S22: the Islamist groups turned on the MNLA together,
+//    at Gao and then at Timbuktu);
+//  - an outside force keeps to its mandate: between an outside force and a local faction, the
+//    drift, the incidents and the calls to arms all happen at (1 - outside_restraint) of
+//    their rate (Serval shared Kidal with the MNLA from January 2013 and never fought it,
+//    S10, S31; France stayed out of the army's clashes with the MNLA).
 
 #include <algorithm>
 #include <cmath>
@@ -41,12 +46,22 @@ void set_relation_state(World& w, Index a, Index b, RelationState to) {
 
 namespace {
 
+/// The factor on the friction between a and b: 1 - outside_restraint when exactly one of them
+/// is an outside force (an expeditionary force answers to its mandate, not to local quarrels),
+/// else 1.
+double restraint(const World& w, Index a, Index b) {
+  const auto outside = [&](Index f) {
+    return w.spec->factions[static_cast<std::size_t>(f)].kind == FactionKind::outside;
+  };
+  return outside(a) != outside(b) ? 1.0 - w.params.relations.outside_restraint : 1.0;
+}
+
 /// The allies of the pairs that went to war today join in (see the header), breadth first in
 /// a fixed order: each new war is answered once, and each (ally, enemy) draw is keyed by the
 /// pair, so the outcome does not depend on the order in which wars were declared.
 void answer_calls(World& w, std::vector<std::pair<Index, Index>> wars) {
-  const double p = w.params.relations.solidarity;
-  if (p <= 0) return;
+  const double solidarity = w.params.relations.solidarity;
+  if (solidarity <= 0) return;
   const ScenarioSpec& spec = *w.spec;
   for (std::size_t k = 0; k < wars.size(); ++k) {
     for (const auto& [friend_of, enemy] : {wars[k], std::pair{wars[k].second, wars[k].first}}) {
@@ -55,7 +70,9 @@ void answer_calls(World& w, std::vector<std::pair<Index, Index>> wars) {
         if (w.relation_state[w.ff(c, friend_of)] != RelationState::allied) continue;
         const RelationState st = w.relation_state[w.ff(c, enemy)];
         if (st == RelationState::war || st == RelationState::allied) continue;  // an ally of both stays out
+        if (st == RelationState::talks || st == RelationState::ceasefire) continue;  // bound by its word
         if (w.relation(c, friend_of) <= w.relation(c, enemy)) continue;
+        const double p = solidarity * restraint(w, c, enemy);
         rng::Stream s = w.stream(rng::combine(w.faction_key[static_cast<std::size_t>(c)],
                                               w.faction_key[static_cast<std::size_t>(enemy)]),
                                  purpose::solidarity);
@@ -110,12 +127,13 @@ void update_relations(World& w) {
       const auto& fb = spec.factions[static_cast<std::size_t>(b)];
       double r = w.relation(a, b);
       const double distance = std::abs(fa.separatism - fb.separatism) + std::abs(fa.sharia - fb.sharia);
+      const double friction = restraint(w, a, b);
       bool cohabit = false;
       for (Index n = 0; n < w.N && !cohabit; ++n) {
         const FactionMask h = w.nodes.holders[static_cast<std::size_t>(n)];
         cohabit = (h & bit(a)) && (h & bit(b)) && holdable(w, n);
       }
-      if (st == RelationState::allied || cohabit) r -= p.ideology_drift * distance;
+      if (st == RelationState::allied || cohabit) r -= p.ideology_drift * distance * friction;
       bool shared_enemy = false;
       for (Index c = 0; c < w.F && !shared_enemy; ++c)
         shared_enemy = c != a && c != b && w.at_war(a, c) && w.at_war(b, c);
@@ -132,7 +150,7 @@ void update_relations(World& w) {
                                                            w.faction_key[static_cast<std::size_t>(b)])),
                                  purpose::incident);
         const double tension = distance * std::clamp((1.0 - r) / 2.0, 0.0, 1.0);
-        if (!rng::bernoulli(s, 1.0 - std::exp(-p.incident_rate * tension))) continue;
+        if (!rng::bernoulli(s, 1.0 - std::exp(-p.incident_rate * friction * tension))) continue;
         r -= p.incident_impact;
         const bool escalate = r < 0 && rng::bernoulli(s, p.escalation_prob);
         Event e;

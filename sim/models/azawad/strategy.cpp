@@ -3,7 +3,9 @@
 //    and air power aimed at the place) falls below leave_ratio;
 //  - launches at most one campaign at a time against the most valuable enemy-held or
 //    abandoned town it believes it can take (believed ratio above attack_ratio / morale,
-//    morale being its own or an allied outside force's, none below offensive_morale),
+//    morale being its own -- times exp(morale_momentum * min(0, momentum)), a beaten force
+//    loses heart -- or that of an allied outside force at war with the town's holders, none
+//    below offensive_morale),
 //    sending its spare fighters from positions within reach; fighters d km away count
 //    exp(-d / projection_km) in the ratio (the loss-of-strength gradient); a faction that
 //    claims a territory (nodes' claimed_by) attacks only inside it; the defenders count the
@@ -168,16 +170,21 @@ void plan_campaign(World& w, Index f, Threats& threat) {
     if (!(won || stale || spent)) return;
     fs.campaign[fi] = kNone;
   }
-  // Morale: its own, or that of an allied outside force in the war, whichever is higher (a
-  // broken army advances behind its patron). Below offensive_morale it attacks nobody.
-  double morale = fs.morale[fi];
+  // Morale: its own (lower when it is being beaten), or that of an allied outside force at war
+  // with the target's holders, whichever is higher (a broken army advances behind its patron,
+  // but only against the patron's enemies). Below offensive_morale it attacks nobody.
+  const double own_morale = fighting_morale(w, f);
+  std::vector<std::pair<Index, double>> patrons;  // allied outside forces and their morale
+  double most = own_morale;
   for (Index g = 0; g < w.F; ++g)
     if (g != f && fs.entered[static_cast<std::size_t>(g)] && w.allied(f, g) &&
-        w.spec->factions[static_cast<std::size_t>(g)].kind == FactionKind::outside)
-      morale = std::max(morale, fs.morale[static_cast<std::size_t>(g)]);
-  if (morale < w.params.strategy.offensive_morale) return;
+        w.spec->factions[static_cast<std::size_t>(g)].kind == FactionKind::outside) {
+      patrons.emplace_back(g, fighting_morale(w, g));
+      most = std::max(most, patrons.back().second);
+    }
+  const double offensive = w.params.strategy.offensive_morale;
+  if (most < offensive) return;
   const double reach_km = w.params.movement.track_speed * kCampaignReachDays;
-  const double threshold = w.params.strategy.attack_ratio / std::max(0.05, morale);
   // Spare fighters of each unthreatened node (-1 where threatened): planning orders nobody
   // until the target is chosen, so these hold for the whole plan.
   std::vector<std::int64_t> ready(static_cast<std::size_t>(w.N), -1);
@@ -230,6 +237,15 @@ void plan_campaign(World& w, Index f, Threats& threat) {
       if (friends & bit(g))
         for (Index e = 0; e < w.F && !patron; ++e) patron = (enemies & bit(e)) && !w.at_war(g, e);
     if (patron) continue;
+    // The morale it attacks with: a patron's counts where the patron is at war with the
+    // holders (or, for a free town, with the flag's owner).
+    const FactionMask targets = enemy ? enemies : bit(flag);
+    double morale = own_morale;
+    for (const auto& [g, lent] : patrons)
+      for (Index e = 0; e < w.F && lent > morale; ++e)
+        if ((targets & bit(e)) && w.at_war(g, e)) morale = lent;
+    if (morale < offensive) continue;
+    const double threshold = w.params.strategy.attack_ratio / std::max(0.05, morale);
     double available = 0;  // weighed by the loss-of-strength gradient
     for (Index p = 0; p < w.N; ++p)
       if (p != m && path_km(w, p, m) <= reach_km && ready[static_cast<std::size_t>(p)] >= 0)
@@ -308,7 +324,7 @@ void plan_outside(World& w, Index f) {
         if (p != o && path_km(w, p, o) <= stage_km) near += static_cast<double>(movable(p));
       const double own = near * quality(w, f) + air_equivalent(w, f);
       const double believed = believed_strength(w, f, o, defender * defence_multiplier(w, o));
-      const double threshold = w.params.strategy.attack_ratio / std::max(0.05, w.factions.morale[fi]);
+      const double threshold = w.params.strategy.attack_ratio / std::max(0.05, fighting_morale(w, f));
       if (own < threshold * believed) target = stage;
     }
   }

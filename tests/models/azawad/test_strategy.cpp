@@ -143,7 +143,7 @@ TEST_CASE("campaign: a faction that claims a territory attacks only inside it", 
   CHECK(target(claimed) == kNone);
 }
 
-TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an allied outside force lends its morale",
+TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an allied outside force at war with the holders lends its morale",
           "[engine][rules][strategy]") {
   const Ids i = ids();
   // The army (morale 0.4) at gamma, 800 strong, against 10 rebels at beta.
@@ -153,11 +153,19 @@ TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an a
   plan_strategy(low);
   CHECK(campaign_of(low, i.army) == kNone);
 
-  World lent = w;  // the helpers (morale 0.9) have entered, allied with the army
+  World lent = w;  // the helpers (morale 0.9) have entered, allied with the army, at war with the rebels
   set_relation_state(lent, i.army, i.helpers, RelationState::allied);
+  set_relation_state(lent, i.helpers, i.rebels, RelationState::war);
   lent.factions.entered[static_cast<std::size_t>(i.helpers)] = 1;
   plan_strategy(lent);
   CHECK(campaign_of(lent, i.army) == i.beta);
+
+  World not_theirs = w;  // allied and entered, but not at war with the rebels: nothing lent
+  set_relation_state(not_theirs, i.army, i.helpers, RelationState::allied);
+  set_relation_state(not_theirs, i.helpers, i.rebels, RelationState::neutral);
+  not_theirs.factions.entered[static_cast<std::size_t>(i.helpers)] = 1;
+  plan_strategy(not_theirs);
+  CHECK(campaign_of(not_theirs, i.army) == kNone);
 
   World absent = w;  // allied, but not yet in the war: nothing lent
   set_relation_state(absent, i.army, i.helpers, RelationState::allied);
