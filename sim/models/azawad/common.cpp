@@ -393,8 +393,8 @@ int towns_of(const World& w, const std::vector<FactionMask>& holders, const std:
 
 }  // namespace
 
-/// Who is winning: the log growth of f's active fighters over kMomentumDays plus that of the
-/// towns it holds or shares (each + 1).
+/// Who is winning: the log growth of f's active fighters over the last 30 days plus that of
+/// the towns it holds or shares (each + 1).
 double momentum(const World& w, Index f) {
   constexpr std::size_t kMomentumDays = 30;
   const auto& h = w.active_by_day;
@@ -408,7 +408,6 @@ double momentum(const World& w, Index f) {
                                 (towns_of(w, then.holders, then.control, f) + 1.0));
   return fighters + towns;
 }
-
 
 double fighting_morale(const World& w, Index f) {
   const double m = w.factions.morale[static_cast<std::size_t>(f)];

@@ -67,6 +67,20 @@ ParameterSet relation_params(std::initializer_list<std::pair<const char*, double
   return test::with_values(base, more);
 }
 
+/// Calls `tally(w)` on one day of relations in each of runs 0..runs-1 of `base` (each run its
+/// own keys), and returns the share of runs for which it returned true.
+template <class Tally>
+double share_of_runs(const World& base, int runs, Tally tally) {
+  int yes = 0;
+  for (int r = 0; r < runs; ++r) {
+    World w = base;
+    w.key.run = static_cast<std::uint64_t>(r);
+    update_relations(w);
+    yes += tally(w) ? 1 : 0;
+  }
+  return static_cast<double>(yes) / runs;
+}
+
 }  // namespace
 
 TEST_CASE("relations: an outside force and a local faction ruling a town together drift at (1 - outside_restraint)",
@@ -116,19 +130,17 @@ TEST_CASE("relations: incidents between an outside force and a local faction hav
   relate(base, i.rebels, i.helpers, RelationState::neutral, r0);
   base.events.clear();
   constexpr int runs = 3000;
-  int quarrels = 0;
-  for (int r = 0; r < runs; ++r) {
-    World w = base;
-    w.key.run = static_cast<std::uint64_t>(r);
-    update_relations(w);
-    quarrels += count_events(w, "quarrel");
-  }
+  const double quarrelled = share_of_runs(base, runs, [](const World& w) {
+    const int quarrels = count_events(w, "quarrel");
+    REQUIRE(quarrels <= 1);  // one shared town: at most one incident a day
+    return quarrels == 1;
+  });
   const double expected = 1 - std::exp(-rate * (1 - restraint) * tension);
   const double unrestrained = 1 - std::exp(-rate * tension);
-  INFO(quarrels << " quarrels in " << runs << " runs; expected rate " << expected << " (unrestrained "
-                << unrestrained << ")");
-  CHECK(within_binomial(static_cast<double>(quarrels) / runs, expected, runs));
-  CHECK_FALSE(within_binomial(static_cast<double>(quarrels) / runs, unrestrained, runs));
+  INFO(quarrelled << " of the runs quarrelled; expected rate " << expected << " (unrestrained " << unrestrained
+                  << ")");
+  CHECK(within_binomial(quarrelled, expected, runs));
+  CHECK_FALSE(within_binomial(quarrelled, unrestrained, runs));
 }
 
 TEST_CASE("relations: an outside force answers an ally's call with probability solidarity * (1 - outside_restraint)",
@@ -143,16 +155,10 @@ TEST_CASE("relations: an outside force answers an ally's call with probability s
     relate(base, i.helpers, i.rebels, RelationState::allied, 0.5);
     relate(base, i.helpers, i.army, RelationState::neutral, 0.0);
     relate(base, i.zealots, i.rebels, RelationState::neutral, 0.0);  // the zealots stay out of it
-    constexpr int runs = 2000;
-    int joined = 0;
-    for (int r = 0; r < runs; ++r) {
-      World w = base;
-      w.key.run = static_cast<std::uint64_t>(r);
-      update_relations(w);
+    return share_of_runs(base, 2000, [&](const World& w) {
       REQUIRE(w.at_war(i.rebels, i.army));
-      joined += w.at_war(i.helpers, i.army);
-    }
-    return static_cast<double>(joined) / runs;
+      return w.at_war(i.helpers, i.army);
+    });
   };
   CHECK(joined_share(0.0) == 1.0);
   CHECK(joined_share(1.0) == 0.0);
