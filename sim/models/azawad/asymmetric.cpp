@@ -1,7 +1,8 @@
-// Phase 6, asymmetric attacks: a faction with fighters in a refuge strikes enemy checkpoints
+// Phase 6, asymmetric attacks: an insurgent faction that bombs (FactionSpec::bombs) with
+// fighters in a refuge strikes enemy checkpoints
 // and bases within reach_km (S11, S32-S34). Each day and refuge the strike happens with
 // probability 1 - exp(-attack_rate); the target is an enemy-held place, weighted by its
-// checkpoints; the victim is the softest enemy there (lowest quality, then the largest); the
+// checkpoints; the victim is an enemy there, drawn with weight fighters / quality; the
 // toll is heavy-tailed, floor(Pareto(min_fatalities, tail_index)), capped by the garrison; a
 // suicide bombing costs the attacker its bomber.
 
@@ -43,7 +44,7 @@ void strike_from_refuges(World& w) {
   for (Index r = 0; r < w.N; ++r) {
     if (spec.nodes[static_cast<std::size_t>(r)].kind != NodeKind::refuge) continue;
     for (Index f = 0; f < w.F; ++f) {
-      if (spec.factions[static_cast<std::size_t>(f)].kind != FactionKind::insurgent) continue;
+      if (spec.factions[static_cast<std::size_t>(f)].kind != FactionKind::insurgent || !spec.factions[static_cast<std::size_t>(f)].bombs) continue;
       if (w.nodes.garrison[w.nf(r, f)] <= 0) continue;
       rng::Stream s = w.stream(rng::combine(w.node_key[static_cast<std::size_t>(r)], w.faction_key[static_cast<std::size_t>(f)]),
                                purpose::strike);
@@ -61,20 +62,18 @@ void strike_from_refuges(World& w) {
       }
       if (std::all_of(weight.begin(), weight.end(), [](double x) { return x == 0; })) continue;
       const auto m = static_cast<Index>(rng::categorical(s, weight));
-      // The victim: the softest enemy there -- the lowest fighting quality, then the largest
-      // garrison (bombers hit the checkpoints least protected, S33, S34).
-      Index victim = kNone;
-      std::int64_t most = 0;
+      // The victim: an enemy garrison there, drawn with weight (its fighters) / quality -- the
+      // more and the softer the posts, the likelier the bomber finds one (S32-S34: in February
+      // 2013 the bombers hit the army's checkpoints at Gao and the MNLA's at Kidal and In Khalil,
+      // not the French beside them).
+      std::vector<double> exposure(static_cast<std::size_t>(w.F), 0.0);
       for (Index g = 0; g < w.F; ++g) {
         const std::int64_t here = w.nodes.garrison[w.nf(m, g)];
-        if (!w.at_war(f, g) || here <= 0) continue;
-        const double q = spec.factions[static_cast<std::size_t>(g)].quality;
-        const double best = victim == kNone ? 0.0 : spec.factions[static_cast<std::size_t>(victim)].quality;
-        if (victim == kNone || q < best || (q == best && here > most)) {
-          most = here;
-          victim = g;
-        }
+        if (w.at_war(f, g) && here > 0)
+          exposure[static_cast<std::size_t>(g)] = static_cast<double>(here) / spec.factions[static_cast<std::size_t>(g)].quality;
       }
+      const auto victim = static_cast<Index>(rng::categorical(s, exposure));
+      const std::int64_t most = w.nodes.garrison[w.nf(m, victim)];
       const bool suicide = rng::bernoulli(s, p.suicide_share);
       const auto toll = static_cast<std::int64_t>(std::floor(rng::pareto(s, p.min_fatalities, p.tail_index)));
       const std::int64_t killed = std::min(toll, most);

@@ -29,7 +29,7 @@ constexpr std::array kTable{
     ParameterInfo{"relations", "incident_impact", "relation units", D::non_negative,
                   "Drop in the relation caused by one incident."},
     ParameterInfo{"relations", "escalation_prob", "share", D::probability,
-                  "Probability that an incident between factions whose relation is negative becomes a battle."},
+                  "Probability that an incident between factions whose relation is at or below war_threshold becomes a battle; at a relation r between 0 and war_threshold, this times r / war_threshold."},
     ParameterInfo{"relations", "war_threshold", "relation units", D::real,
                   "Relation below which a pair is at war everywhere."},
     ParameterInfo{"relations", "alliance_threshold", "relation units", D::real,

@@ -10,7 +10,9 @@
 //    their projects (the flag and the sharia, S17), so like-minded factions rarely quarrel;
 //    each incident lowers r by incident_impact; an incident
 //    between factions whose relation is already negative escalates into war with probability
-//    escalation_prob (S20: a quarrel became a battle);
+//    escalation_prob x min(1, r / war_threshold) (S20: a quarrel became a battle) -- the more
+//    hostile the pair already is, the likelier a quarrel turns into war, and certain war
+//    still comes at war_threshold;
 //  - standing beside an outside force makes enemies (S11): a faction sharing a place with an
 //    outside faction loses siding_penalty a day of its relation with that force's enemies;
 //  - r < war_threshold means war, everywhere at once; r >= alliance_threshold makes an
@@ -54,6 +56,15 @@ double restraint(const World& w, Index a, Index b) {
     return w.spec->factions[static_cast<std::size_t>(f)].kind == FactionKind::outside;
   };
   return outside(a) != outside(b) ? 1.0 - w.params.relations.outside_restraint : 1.0;
+}
+
+/// The chance that an incident leaving the relation at r becomes war: none while r >= 0, then
+/// rising with the hostility, escalation_prob x min(1, r / war_threshold) (a quarrel between
+/// neighbours who just fell out rarely becomes a battle; between bitter rivals it may).
+double escalation_chance(double escalation_prob, double war_threshold, double r) {
+  if (r >= 0) return 0.0;
+  if (war_threshold >= 0) return escalation_prob;
+  return escalation_prob * std::min(1.0, r / war_threshold);
 }
 
 /// The allies of the pairs that went to war today join in (see the header), breadth first in
@@ -152,7 +163,7 @@ void update_relations(World& w) {
         const double tension = distance * std::clamp((1.0 - r) / 2.0, 0.0, 1.0);
         if (!rng::bernoulli(s, 1.0 - std::exp(-p.incident_rate * friction * tension))) continue;
         r -= p.incident_impact;
-        const bool escalate = r < 0 && rng::bernoulli(s, p.escalation_prob);
+        const bool escalate = r < 0 && rng::bernoulli(s, escalation_chance(p.escalation_prob, p.war_threshold, r));
         Event e;
         e.day = w.day;
         e.type = "incident";

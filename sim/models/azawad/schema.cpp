@@ -364,6 +364,9 @@ class SpecReader {
       f.air_power = m.number("air_power", Bounds::between(0, 1e6), false).value_or(0);
       f.quality = m.number("quality", Bounds::between(0.01, 100), false).value_or(1);
       f.recruits_locally = m.boolean("recruits_locally", false).value_or(f.kind != FactionKind::outside);
+      f.bombs = m.boolean("bombs", false).value_or(f.kind == FactionKind::insurgent);
+      if (f.bombs && f.kind != FactionKind::insurgent)
+        r_.error(*m.optional("bombs"), m.path("bombs"), "only an insurgent faction strikes from refuges; expected false (or no key) for this kind");
       if (auto c = m.string("color", false)) {
         const bool ok = c->size() == 7 && (*c)[0] == '#' &&
                         std::all_of(c->begin() + 1, c->end(), [](unsigned char ch) { return std::isxdigit(ch); });

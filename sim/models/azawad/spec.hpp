@@ -49,6 +49,9 @@ struct FactionSpec {
   /// training, armour, artillery, helicopters (docs/ODD.md 7.5).
   double quality = 1;
   bool recruits_locally = true;
+  /// Strikes from refuges with bombs and suicide bombers (docs/ODD.md 7.6): the tactic of the
+  /// jihadist groups (S32-S34), not of every armed group; default true for insurgents.
+  bool bombs = true;
   std::string color;
   Citation cite;
 };

@@ -937,21 +937,36 @@ TEST_CASE("relations: incidents lower the relation and escalate into war only on
     }
     return -1;
   };
-  SECTION("certain escalation: war on the first day the relation is negative, not before") {
-    World w = setup(0.05, 1.0, 0.28);
-    CHECK(war_day(w, 50) == 5);  // 0.28 - 0.05 * 6 = -0.02 on day 5
-    std::vector<std::string> kinds;
-    for (const Event& e : w.events)
-      if (e.type == "incident") kinds.push_back(e.sub_type);
-    CHECK(kinds == std::vector<std::string>{"quarrel", "quarrel", "quarrel", "quarrel", "quarrel", "escalation"});
-    CHECK(w.relation(i.rebels, i.zealots) == Approx(-0.3));  // at war: at most war_threshold
+  SECTION("escalation is certain only at full hostility: war when the chance reaches 1, not before") {
+    // escalation_prob 1: the chance is min(1, r / -0.3); an incident a day lowers r by 0.1 from
+    // 0.28, so r is 0.18, 0.08, -0.02, -0.12, -0.22, -0.32: war on day 5 at the latest. With
+    // incident_rate 1000 every day has an incident, and the chances of days 2-4 are 1/15, 6/15,
+    // 11/15: war on day 2 with 1/15, ..., so count over many runs.
+    constexpr int runs = 3000;
+    World base = setup(0.1, 1.0, 0.28);
+    std::vector<int> count(6, 0);
+    for (int r = 0; r < runs; ++r) {
+      World w = base;
+      w.key.run = static_cast<std::uint64_t>(r);
+      const Day d = war_day(w, 50);
+      REQUIRE(d >= 2);
+      REQUIRE(d <= 5);
+      ++count[static_cast<std::size_t>(d)];
+      CHECK(w.relation(i.rebels, i.zealots) <= -0.3 + 1e-12);  // at war: at most war_threshold
+    }
+    const double q2 = 0.02 / 0.3, q3 = 0.12 / 0.3, q4 = 0.22 / 0.3;
+    const std::vector<double> expected{0, 0, q2, (1 - q2) * q3, (1 - q2) * (1 - q3) * q4, (1 - q2) * (1 - q3) * (1 - q4)};
+    for (int d = 2; d <= 5; ++d) {
+      INFO("war on day " << d << ": " << count[static_cast<std::size_t>(d)] << " of " << runs);
+      CHECK(within_binomial(count[static_cast<std::size_t>(d)] / static_cast<double>(runs), expected[static_cast<std::size_t>(d)], runs));
+    }
   }
   SECTION("incidents that leave the relation positive never escalate") {
     World w = setup(0.0, 1.0, 0.28);
     CHECK(war_day(w, 300) == -1);
     CHECK(std::count_if(w.events.begin(), w.events.end(), [](const Event& e) { return e.type == "incident"; }) == 300);
   }
-  SECTION("escalation with probability p once negative: geometric, and certain war below war_threshold") {
+  SECTION("escalation with probability p x r / war_threshold once negative, and certain war below war_threshold") {
     constexpr double p = 0.3;
     constexpr int runs = 3000;
     World base = setup(0.05, p, 0.12);  // negative from day 2 (-0.03); below -0.3 on day 8 (-0.33)
@@ -964,8 +979,12 @@ TEST_CASE("relations: incidents lower the relation and escalate into war only on
       REQUIRE(d <= 8);
       ++count[static_cast<std::size_t>(d)];
     }
+    double alive = 1;  // no war yet
     for (int d = 2; d <= 8; ++d) {
-      const double expected = d < 8 ? p * std::pow(1 - p, d - 2) : std::pow(1 - p, 6);
+      const double rel = 0.12 - 0.05 * (d + 1);
+      const double q = d < 8 ? p * (rel / -0.3) : 1.0;
+      const double expected = alive * q;
+      alive *= 1 - q;
       INFO("war on day " << d << ": " << count[static_cast<std::size_t>(d)] << " of " << runs);
       CHECK(within_binomial(count[static_cast<std::size_t>(d)] / static_cast<double>(runs), expected, runs));
     }

@@ -45,6 +45,8 @@ TEST_CASE("the minimal scenario reads into a spec with day indices and resolved 
   CHECK(s.factions[1].id == "zealots");
   CHECK(s.factions[3].kind == FactionKind::outside);
   CHECK_FALSE(s.factions[3].recruits_locally);
+  CHECK(s.factions[1].bombs);        // an insurgent bombs unless told otherwise
+  CHECK_FALSE(s.factions[2].bombs);  // a state does not
   CHECK(s.blocs[0].members == std::vector<Index>{0, 1});
   CHECK(s.nodes[2].hq_of == std::vector<Index>{s.faction_index("army")});
   CHECK(s.nodes[3].controller == kNone);
@@ -105,6 +107,22 @@ TEST_CASE("semantic checks of the azawad schema", "[schema]") {
             "{group: north, faction: zealots, value: 0.6, assumption: x}]")
             .find("support of group 'north' at node 'alpha' sums to 1.3 over factions") != std::string::npos);
   CHECK(err("nodes[alpha].source=[]").empty() == false);
+}
+
+TEST_CASE("bombs: an insurgent may say false, a state may not say true", "[schema]") {
+  const std::string text = test::slurp(test::source_path("tests/data/good/minimal.yaml"));
+  auto with_line_after = [&](const std::string& faction, const std::string& line) {
+    const std::size_t at = text.find("kind:", text.find("  - id: " + faction + "\n"));
+    REQUIRE(at != std::string::npos);
+    const std::size_t eol = text.find('\n', at) + 1;
+    return text.substr(0, eol) + "    " + line + "\n" + text.substr(eol);
+  };
+  const test::TempDir dir;
+  const std::string quiet = dir.write("quiet.yaml", with_line_after("zealots", "bombs: false"));
+  auto loaded = load_scenario(registry(), quiet);
+  CHECK_FALSE(spec_of(loaded).factions[1].bombs);
+  const std::string bad = dir.write("bad.yaml", with_line_after("army", "bombs: true"));
+  CHECK(first_error(bad, {}).find(":40:12: factions[2].bombs: only an insurgent faction strikes from refuges") != std::string::npos);
 }
 
 TEST_CASE("every scenario under scenarios/ validates", "[schema][scenarios]") {

@@ -301,9 +301,32 @@ TEST_CASE("relations: incidents have daily probability 1 - exp(-incident_rate * 
   CHECK(incidents(twins, 1000.0, 200) == 0);
 }
 
-TEST_CASE("refuge strikes: the victim is the softest enemy in the town, not the largest", "[engine][rules][strike]") {
+TEST_CASE("refuge strikes: a faction that does not bomb never strikes, one that does strikes at attack_rate",
+          "[engine][rules][strike]") {
+  const Ids i = ids();
+  const auto params = test::with_values(minimal_spec().parameters, {{"asymmetric.attack_rate", 0.5}});
+  auto strikes = [&](bool bombs) {
+    ScenarioSpec spec = minimal_spec();
+    spec.factions[static_cast<std::size_t>(i.zealots)].bombs = bombs;
+    World base = empty_world(spec, params);
+    place(base, {{i.zealots, i.peaks, 5}, {i.army, i.alpha, 20}});
+    int n = 0;
+    for (int r = 0; r < 1000; ++r) {
+      World w = base;
+      w.key.run = static_cast<std::uint64_t>(r);
+      strike_from_refuges(w);
+      for (const Event& e : w.events) n += e.type == "bomb" || e.type == "suicide_bomb";
+    }
+    return n;
+  };
+  CHECK(strikes(false) == 0);
+  CHECK(within_binomial(strikes(true) / 1000.0, 1.0 - std::exp(-0.5), 1000));
+}
+
+TEST_CASE("refuge strikes: the victim is drawn with weight fighters / quality", "[engine][rules][strike]") {
   const Ids i = ids();
   const auto params = test::with_values(minimal_spec().parameters, {{"asymmetric.attack_rate", 50.0}});
+  constexpr int runs = 2000;
   auto victims = [&](double army_quality, double helpers_quality) {
     ScenarioSpec spec = minimal_spec();
     spec.factions[static_cast<std::size_t>(i.army)].quality = army_quality;
@@ -314,17 +337,22 @@ TEST_CASE("refuge strikes: the victim is the softest enemy in the town, not the 
     place(base, {{i.zealots, i.peaks, 5}, {i.army, i.alpha, 20}, {i.helpers, i.alpha, 400}});
     set_relation_state(base, i.army, i.helpers, RelationState::allied);
     std::vector<int> hit(static_cast<std::size_t>(base.F), 0);
-    for (int r = 0; r < 50; ++r) {
+    for (int r = 0; r < runs; ++r) {
       World w = base;
       w.key.run = static_cast<std::uint64_t>(r);
       strike_from_refuges(w);
       for (const Event& e : w.events)
         if (e.type == "bomb" || e.type == "suicide_bomb") ++hit[static_cast<std::size_t>(e.actor2)];
     }
-    return hit;
+    REQUIRE(hit[static_cast<std::size_t>(i.army)] + hit[static_cast<std::size_t>(i.helpers)] == runs);
+    return hit[static_cast<std::size_t>(i.army)] / static_cast<double>(runs);
   };
-  const auto soft_army = victims(1.0, 5.0);
-  CHECK(soft_army[static_cast<std::size_t>(i.army)] == 50);
-  const auto equal = victims(1.0, 1.0);  // equal quality: the largest garrison
-  CHECK(equal[static_cast<std::size_t>(i.helpers)] == 50);
+  // 20 soft men against 400 of quality 5: weights 20 and 80, the army is hit 1 time in 5.
+  const double soft_army = victims(1.0, 5.0);
+  INFO("army hit in " << soft_army << " of strikes, expected 0.2");
+  CHECK(within_binomial(soft_army, 20.0 / 100.0, runs));
+  // Equal quality: by numbers, 20 of 420.
+  const double equal = victims(1.0, 1.0);
+  INFO("army hit in " << equal << " of strikes, expected 20/420");
+  CHECK(within_binomial(equal, 20.0 / 420.0, runs));
 }
