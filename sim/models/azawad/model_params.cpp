@@ -91,6 +91,8 @@ ModelParams ModelParams::from(const ParameterSet& set) {
       {"negotiation.violation_hazard", &p.negotiation.violation_hazard},
       {"negotiation.goal_shift_threshold", &p.negotiation.goal_shift_threshold},
       {"negotiation.weariness_days", &p.negotiation.weariness_days},
+      {"negotiation.ripeness", &p.negotiation.ripeness},
+      {"negotiation.ceasefire_mediation", &p.negotiation.ceasefire_mediation},
   };
   if (fields.size() != parameter_table().size())
     throw std::logic_error("ModelParams has " + std::to_string(fields.size()) +

@@ -42,7 +42,7 @@ struct ModelParams {
   } fighters;
   struct {
     double talks_base, losses_weight, displacement_weight, mediation_weight, ceasefire_hazard,
-        violation_hazard, goal_shift_threshold, weariness_days;
+        violation_hazard, goal_shift_threshold, weariness_days, ripeness, ceasefire_mediation;
   } negotiation;
 
   /// @brief Reads every field from `set` by its full name ("combat.attrition_rate").

@@ -4,12 +4,19 @@
 //    defected, captured); its war-weariness = exhaustion remembered, an exponential average
 //    over about weariness_days (w += (exhaustion - w)(1 - e^(-1/weariness_days)) a day); a
 //    separatist faction whose weariness passes goal_shift_threshold drops independence for
-//    autonomy (S27): a sustained defeat, not a bad month;
+//    autonomy (S27): a sustained defeat, not a bad month -- and, having dropped the demand no
+//    state would discuss, opens talks that day with every state faction it is at war with
+//    (S27: the shift and the talks are one act, December 2012);
 //  - a faction whose goal is independence or a sharia state does not negotiate with a state;
 //  - war -> talks with daily probability 1 - exp(-h), h = talks_base * (1 + losses_weight *
 //    (exhaustion_a + exhaustion_b) + displacement_weight * share displaced) * (1 +
 //    mediation_weight * mediation strength);
-//  - talks -> ceasefire with hazard ceasefire_hazard * (1 + mediation_weight * mediation);
+//  - talks -> ceasefire with hazard ceasefire_hazard * exp(ceasefire_mediation * mediation) *
+//    exp(-ripeness * max(0, momentum_a, momentum_b)): a strong mediator closes a deal where a
+//    weak one only keeps talks alive (the 2012 rounds, mediation 0.2, brought no ceasefire in
+//    six months; Ouagadougou 2013, 0.6, one in ten days); a side that is winning holds out for
+//    more (a conflict is ripe for settlement in a stalemate, not while one side advances: the
+//    army, advancing behind Serval from January 2013, signed with the MNLA only in June);
 //  - ceasefire -> war (a violation) with hazard violation_hazard: a hazard, never a date.
 // A pair in talks or ceasefire does not fight (only war is fought).
 
@@ -28,6 +35,7 @@ void negotiate(World& w) {
   // Exhaustion, and the weariness that remembers it.
   const double memory_step = p.weariness_days > 0 ? -std::expm1(-1.0 / p.weariness_days) : 1.0;
   std::vector<double> exhaustion(static_cast<std::size_t>(w.F), 0.0);
+  std::vector<Index> shifted;  // factions that dropped independence today
   for (Index f = 0; f < w.F; ++f) {
     const auto fi = static_cast<std::size_t>(f);
     const auto now = static_cast<double>(w.factions.active[fi] + w.factions.wounded[fi]);
@@ -38,6 +46,7 @@ void negotiate(World& w) {
     if (w.factions.goal[fi] == Goal::independence && weariness > p.goal_shift_threshold) {
       w.goal_changes.push_back({w.day, f, Goal::independence, Goal::autonomy});
       w.factions.goal[fi] = Goal::autonomy;
+      shifted.push_back(f);
       Event e;
       e.day = w.day;
       e.type = "goal_shift";
@@ -65,6 +74,13 @@ void negotiate(World& w) {
     e.notes = why;
     w.log(std::move(e));
   };
+  // A faction that dropped independence today opens talks with the states at war with it.
+  for (const Index f : shifted)
+    for (Index g = 0; g < w.F; ++g)
+      if (spec.factions[static_cast<std::size_t>(g)].kind == FactionKind::state && w.relation_state[w.ff(f, g)] == RelationState::war) {
+        set_relation_state(w, f, g, RelationState::talks);
+        log("talks", std::min(f, g), std::max(f, g), "negotiation: opens talks with its new goal (autonomy)");
+      }
   for (Index a = 0; a < w.F; ++a)
     for (Index b = a + 1; b < w.F; ++b) {
       const auto& fa = spec.factions[static_cast<std::size_t>(a)];
@@ -88,7 +104,8 @@ void negotiate(World& w) {
           log("talks", a, b, "negotiation: hazard " + std::to_string(h).substr(0, 6) + " (mediation " + std::to_string(med).substr(0, 4) + ")");
         }
       } else if (st == RelationState::talks) {
-        const double h = p.ceasefire_hazard * (1.0 + p.mediation_weight * med);
+        const double winning = std::max({0.0, momentum(w, a), momentum(w, b)});
+        const double h = p.ceasefire_hazard * std::exp(p.ceasefire_mediation * med - p.ripeness * winning);
         if (rng::bernoulli(s, 1.0 - std::exp(-h))) {
           set_relation_state(w, a, b, RelationState::ceasefire);
           log("ceasefire", a, b, "negotiation: hazard " + std::to_string(h).substr(0, 6));

@@ -168,13 +168,17 @@ constexpr std::array kTable{
     ParameterInfo{"negotiation", "mediation_weight", "per unit strength", D::non_negative,
                   "Multiplier on the talks hazard per unit of mediation strength."},
     ParameterInfo{"negotiation", "ceasefire_hazard", "per day", D::probability,
-                  "Daily hazard that talks produce a ceasefire."},
+                  "Daily hazard that talks produce a ceasefire, with no mediator and neither side winning."},
+    ParameterInfo{"negotiation", "ceasefire_mediation", "per unit strength", D::non_negative,
+                  "The ceasefire hazard is multiplied by exp(ceasefire_mediation x mediation strength): a strong mediator closes a deal, a weak one keeps talks alive."},
     ParameterInfo{"negotiation", "violation_hazard", "per day", D::probability,
                   "Daily hazard that a ceasefire is violated."},
     ParameterInfo{"negotiation", "goal_shift_threshold", "exhaustion", D::probability,
                   "War-weariness (remembered exhaustion) above which a separatist faction drops independence for autonomy."},
     ParameterInfo{"negotiation", "weariness_days", "days", D::non_negative,
                   "Memory of exhaustion: war-weariness is exhaustion averaged exponentially over about this many days (0: today's exhaustion)."},
+    ParameterInfo{"negotiation", "ripeness", "per unit of momentum", D::non_negative,
+                  "A side that is winning holds out: the ceasefire hazard is multiplied by exp(-ripeness x the larger positive momentum of the two sides)."},
 };
 }  // namespace
 

@@ -174,13 +174,19 @@ void plan_campaign(World& w, Index f, Threats& threat) {
   // with the target's holders, whichever is higher (a broken army advances behind its patron,
   // but only against the patron's enemies). Below offensive_morale it attacks nobody.
   const double own_morale = fighting_morale(w, f);
-  std::vector<std::pair<Index, double>> patrons;  // allied outside forces and their morale
+  struct Patron {
+    Index faction;
+    double morale;
+    Index next;  ///< its first objective not yet secured, or kNone
+  };
+  std::vector<Patron> patrons;  // allied outside forces
   double most = own_morale;
   for (Index g = 0; g < w.F; ++g)
     if (g != f && fs.entered[static_cast<std::size_t>(g)] && w.allied(f, g) &&
         w.spec->factions[static_cast<std::size_t>(g)].kind == FactionKind::outside) {
-      patrons.emplace_back(g, fighting_morale(w, g));
-      most = std::max(most, patrons.back().second);
+      const std::vector<Index> next = open_objectives(w, g, 1);
+      patrons.push_back({g, fighting_morale(w, g), next.empty() ? kNone : next.front()});
+      most = std::max(most, patrons.back().morale);
     }
   const double offensive = w.params.strategy.offensive_morale;
   if (most < offensive) return;
@@ -238,12 +244,17 @@ void plan_campaign(World& w, Index f, Threats& threat) {
         for (Index e = 0; e < w.F && !patron; ++e) patron = (enemies & bit(e)) && !w.at_war(g, e);
     if (patron) continue;
     // The morale it attacks with: a patron's counts where the patron is at war with the
-    // holders (or, for a free town, with the flag's owner).
+    // holders (or, for a free town, with the flag's owner) and goes itself -- it stands or is
+    // heading there, or the place is its next objective: a broken army advances behind its
+    // patron, not on its own to the far end of the country.
     const FactionMask targets = enemy ? enemies : bit(flag);
     double morale = own_morale;
-    for (const auto& [g, lent] : patrons)
-      for (Index e = 0; e < w.F && lent > morale; ++e)
-        if ((targets & bit(e)) && w.at_war(g, e)) morale = lent;
+    for (const Patron& pt : patrons) {
+      const Index g = pt.faction;
+      const bool goes = pt.next == m || w.nodes.garrison[w.nf(m, g)] + w.nodes.inbound[w.nf(m, g)] > 0;
+      for (Index e = 0; e < w.F && pt.morale > morale && goes; ++e)
+        if ((targets & bit(e)) && w.at_war(g, e)) morale = pt.morale;
+    }
     if (morale < offensive) continue;
     const double threshold = w.params.strategy.attack_ratio / std::max(0.05, morale);
     double available = 0;  // weighed by the loss-of-strength gradient

@@ -674,6 +674,13 @@ TEST_CASE("negotiation: the separatists' goal shifts to autonomy on the first da
   CHECK(w.goal_changes[0].from == Goal::independence);
   CHECK(w.goal_changes[0].to == Goal::autonomy);
   CHECK(std::count_if(w.events.begin(), w.events.end(), [](const Event& e) { return e.type == "goal_shift"; }) == 1);
+  // Having dropped independence it opens talks that day (talks_base 0: no other way to talks).
+  const auto talks = std::find_if(w.events.begin(), w.events.end(), [](const Event& e) { return e.type == "talks"; });
+  REQUIRE(talks != w.events.end());
+  CHECK(talks->day == 51);
+  REQUIRE_FALSE(w.relation_changes.empty());
+  CHECK(w.relation_changes.front().day == 51);
+  CHECK(w.relation_changes.front().to == RelationState::talks);
 }
 
 TEST_CASE("negotiation: with a memory of tau days the goal shifts when remembered exhaustion passes the threshold",
@@ -731,15 +738,39 @@ TEST_CASE("negotiation: ceasefires last a geometric time of mean about 1 / viola
     CHECK(w.relation(i.rebels, i.army) <= w.params.relations.war_threshold);
     CHECK(std::count_if(w.events.begin(), w.events.end(), [](const Event& e) { return e.type == "violation"; }) == 1);
   }
-  SECTION("talks -> ceasefire, faster with mediation") {
-    constexpr double c = 0.04, med = 0.5;
-    World base = negotiation_world(negotiation_params({{"negotiation.ceasefire_hazard", c}}), {0, 0, med, 0}, Goal::autonomy);
+  SECTION("talks -> ceasefire with hazard c exp(ceasefire_mediation x mediation): faster with a stronger mediator") {
+    constexpr double c = 0.01, k = 3.0;
+    for (const double med : {0.0, 0.2, 0.6}) {
+      World base = negotiation_world(
+          negotiation_params({{"negotiation.ceasefire_hazard", c}, {"negotiation.ceasefire_mediation", k}}),
+          {0, 0, med, 0}, Goal::autonomy);
+      set_relation_state(base, i.rebels, i.army, RelationState::talks);
+      const auto days = sample_durations(base, RelationState::talks, runs);
+      const Moments m = moments(days);
+      const double p = 1 - std::exp(-c * std::exp(k * med));
+      INFO("mediation " << med << ": mean talks " << m.mean << " +- " << m.se() << "; expected " << 1 / p);
+      CHECK(std::abs(m.mean - 1 / p) <= 4 * m.se());
+    }
+  }
+  SECTION("talks -> ceasefire: a side that is winning holds out, hazard times exp(-ripeness x its momentum)") {
+    constexpr double c = 0.05, ripeness = 1.5;
+    World base = negotiation_world(
+        negotiation_params({{"negotiation.ceasefire_hazard", c}, {"negotiation.ripeness", ripeness}}), {0, 0, 0, 0},
+        Goal::autonomy);
     set_relation_state(base, i.rebels, i.army, RelationState::talks);
+    record_day(base);  // 30 days ago (the only day on record) the army had half its men
+    const auto a = static_cast<std::size_t>(i.army);
+    base.active_by_day.back()[a] = base.factions.active[a] / 2;
+    const double winning = momentum(base, i.army);
+    REQUIRE(winning == Approx(std::log((static_cast<double>(base.factions.active[a]) + 1) /
+                                       (static_cast<double>(base.factions.active[a] / 2) + 1))));
+    REQUIRE(momentum(base, i.rebels) <= 0);
     const auto days = sample_durations(base, RelationState::talks, runs);
     const Moments m = moments(days);
-    const double p = 1 - std::exp(-c * (1 + kMediationWeight * med));
-    INFO("mean talks " << m.mean << " +- " << m.se() << "; expected " << 1 / p);
+    const double p = 1 - std::exp(-c * std::exp(-ripeness * winning));
+    INFO("momentum " << winning << ": mean talks " << m.mean << " +- " << m.se() << "; expected " << 1 / p);
     CHECK(std::abs(m.mean - 1 / p) <= 4 * m.se());
+    CHECK(1 / p > 2.5 / (1 - std::exp(-c)));  // and it matters: more than 2.5 times longer than at a stalemate
   }
 }
 
@@ -1008,19 +1039,21 @@ struct AblationOutcome {
   double pay_defections = 0;           ///< those whose main recorded driver was pay
   double first_war = kAblationDays;    ///< day of the first war MNLA-Islamists (censored)
   double first_talks = kAblationDays;  ///< day of the first MNLA-army talks (censored)
+  double first_ceasefire = kAblationDays;  ///< day of the first MNLA-army ceasefire (censored at the run's end)
 };
 
 AblationOutcome run_ablation(const ScenarioSpec& spec, const ParameterSet& params, std::uint64_t run,
-                             const exec::Executor& ex) {
+                             const exec::Executor& ex, Day days) {
   World w = build_world(spec, params, rng::RunKey{2012, run});
   build_roster(w, ex);
   update_control(w);
-  for (Day d = 0; d < kAblationDays; ++d) step(w, ex);
+  for (Day d = 0; d < days; ++d) step(w, ex);
   const Index mnla = spec.faction_index("mnla"), army = spec.faction_index("mali_army");
   const std::vector<Index> islamists{spec.faction_index("ansar_dine"), spec.faction_index("mujao"),
                                      spec.faction_index("aqim"), spec.faction_index("belmokhtar")};
   auto islamist = [&](Index f) { return std::find(islamists.begin(), islamists.end(), f) != islamists.end(); };
   AblationOutcome o;
+  o.first_ceasefire = static_cast<double>(days);
   for (const Defection& d : w.defections)
     if (d.from == mnla && islamist(d.to)) {
       o.defections_to_islamists += static_cast<double>(d.count);
@@ -1031,18 +1064,21 @@ AblationOutcome run_ablation(const ScenarioSpec& spec, const ParameterSet& param
     if (other == kNone) continue;
     if (c.to == RelationState::war && islamist(other)) o.first_war = std::min(o.first_war, static_cast<double>(c.day));
     if (c.to == RelationState::talks && other == army) o.first_talks = std::min(o.first_talks, static_cast<double>(c.day));
+    if (c.to == RelationState::ceasefire && other == army)
+      o.first_ceasefire = std::min(o.first_ceasefire, static_cast<double>(c.day));
   }
   return o;
 }
 
 /// Runs 0..runs-1 of a condition on two threads (one serial executor each: the runs are
 /// independent and keyed, so the result does not depend on which thread ran which).
-std::vector<AblationOutcome> run_ensemble(const ScenarioSpec& spec, const ParameterSet& params, int runs) {
+std::vector<AblationOutcome> run_ensemble(const ScenarioSpec& spec, const ParameterSet& params, int runs,
+                                          Day days = kAblationDays) {
   std::vector<AblationOutcome> out(static_cast<std::size_t>(runs));
   std::atomic<int> next{0};
   auto work = [&] {
     const exec::Executor ex(1, exec::Backend::serial);
-    for (int r = next++; r < runs; r = next++) out[static_cast<std::size_t>(r)] = run_ablation(spec, params, static_cast<std::uint64_t>(r), ex);
+    for (int r = next++; r < runs; r = next++) out[static_cast<std::size_t>(r)] = run_ablation(spec, params, static_cast<std::uint64_t>(r), ex, days);
   };
   {
     std::jthread helper(work);
@@ -1108,18 +1144,23 @@ TEST_CASE("ablations on the historical scenario: each mechanism switched off cha
                   median(base_w), median(abl_w), moments(base_w).mean, moments(abl_w).mean, mw.u, mw.z, mw.p);
     CHECK(mw.p < 1e-3);
   }
-  {  // (c) no mediation: MNLA-army talks come later
+  {  // (c) no mediation: the MNLA-army ceasefire comes later. Talks open with the MNLA's goal
+    // shift (S27), mediation or not; a ceasefire needs a mediator (exp(ceasefire_mediation x
+    // mediation)): with the Ouagadougou round of June 2013 it comes within weeks, without any
+    // mediator rarely. Run to day 450 (2013-06-30) for this arm, past Ouagadougou.
+    constexpr Day kCeasefireDays = 450;
     ScenarioSpec unmediated = spec;
     unmediated.mediations.clear();
-    const auto ablated = run_ensemble(unmediated, params, kAblationRuns);
-    const auto base_t = column(baseline, [](const AblationOutcome& o) { return o.first_talks; });
-    const auto abl_t = column(ablated, [](const AblationOutcome& o) { return o.first_talks; });
-    const auto mw = mann_whitney_greater(abl_t, base_t);
-    INFO("first MNLA-army talks: baseline median " << median(base_t) << ", no mediation median " << median(abl_t)
-                                                   << "; U " << mw.u << " z " << mw.z << " p " << mw.p);
+    const auto mediated = run_ensemble(spec, params, kAblationRuns, kCeasefireDays);
+    const auto ablated = run_ensemble(unmediated, params, kAblationRuns, kCeasefireDays);
+    const auto base_c = column(mediated, [](const AblationOutcome& o) { return o.first_ceasefire; });
+    const auto abl_c = column(ablated, [](const AblationOutcome& o) { return o.first_ceasefire; });
+    const auto mw = mann_whitney_greater(abl_c, base_c);
+    INFO("first MNLA-army ceasefire: baseline median " << median(base_c) << ", no mediation median " << median(abl_c)
+                                                       << "; U " << mw.u << " z " << mw.z << " p " << mw.p);
     if (verbose())
-      std::printf("ablation mediation: first talks median %.0f -> %.0f (mean %.1f -> %.1f); U %.0f z %.2f p %.3g\n",
-                  median(base_t), median(abl_t), moments(base_t).mean, moments(abl_t).mean, mw.u, mw.z, mw.p);
-    CHECK(mw.p < 1e-2);
+      std::printf("ablation mediation: first ceasefire median %.0f -> %.0f (mean %.1f -> %.1f); U %.0f z %.2f p %.3g\n",
+                  median(base_c), median(abl_c), moments(base_c).mean, moments(abl_c).mean, mw.u, mw.z, mw.p);
+    CHECK(mw.p < 1e-3);
   }
 }

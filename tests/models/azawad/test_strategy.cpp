@@ -143,7 +143,7 @@ TEST_CASE("campaign: a faction that claims a territory attacks only inside it", 
   CHECK(target(claimed) == kNone);
 }
 
-TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an allied outside force at war with the holders lends its morale",
+TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an allied outside force at war with the holders lends its morale where it goes",
           "[engine][rules][strategy]") {
   const Ids i = ids();
   // The army (morale 0.4) at gamma, 800 strong, against 10 rebels at beta.
@@ -153,6 +153,7 @@ TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an a
   plan_strategy(low);
   CHECK(campaign_of(low, i.army) == kNone);
 
+  w.factions.objectives[static_cast<std::size_t>(i.helpers)] = {i.beta, i.alpha};  // as the landing shock sets them
   World lent = w;  // the helpers (morale 0.9) have entered, allied with the army, at war with the rebels
   set_relation_state(lent, i.army, i.helpers, RelationState::allied);
   set_relation_state(lent, i.helpers, i.rebels, RelationState::war);
@@ -166,6 +167,21 @@ TEST_CASE("campaign: below offensive_morale a faction attacks nobody, until an a
   not_theirs.factions.entered[static_cast<std::size_t>(i.helpers)] = 1;
   plan_strategy(not_theirs);
   CHECK(campaign_of(not_theirs, i.army) == kNone);
+
+  // The patron's morale is lent only where the patron goes: beta is the helpers' first
+  // objective; when it is not (here: the list holds only alpha), the army
+  // attacks beta only if the helpers stand or are heading there.
+  World elsewhere = w;
+  set_relation_state(elsewhere, i.army, i.helpers, RelationState::allied);
+  set_relation_state(elsewhere, i.helpers, i.rebels, RelationState::war);
+  elsewhere.factions.entered[static_cast<std::size_t>(i.helpers)] = 1;
+  elsewhere.factions.objectives[static_cast<std::size_t>(i.helpers)] = {i.alpha};
+  World behind = elsewhere;
+  plan_strategy(elsewhere);
+  CHECK(campaign_of(elsewhere, i.army) == kNone);
+  behind.nodes.inbound[behind.nf(i.beta, i.helpers)] = 5;  // the helpers are on their way to beta
+  plan_strategy(behind);
+  CHECK(campaign_of(behind, i.army) == i.beta);
 
   World absent = w;  // allied, but not yet in the war: nothing lent
   set_relation_state(absent, i.army, i.helpers, RelationState::allied);
