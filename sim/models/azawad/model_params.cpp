@@ -66,6 +66,7 @@ ModelParams ModelParams::from(const ParameterSet& set) {
       {"civilians.reprisal_base", &p.civilians.reprisal_base},
       {"civilians.reprisal_branching", &p.civilians.reprisal_branching},
       {"civilians.reprisal_memory_days", &p.civilians.reprisal_memory_days},
+      {"civilians.reprisal_band_men", &p.civilians.reprisal_band_men},
       {"civilians.massacre_tail_index", &p.civilians.massacre_tail_index},
       {"civilians.massacre_scale", &p.civilians.massacre_scale},
       {"civilians.flight_per_death", &p.civilians.flight_per_death},

@@ -32,7 +32,7 @@ struct ModelParams {
   } asymmetric;
   struct {
     double violence_effect, ethnic_alignment, rule_effect, grievance_per_death, grievance_decay,
-        combatant_weight, reprisal_base, reprisal_branching, reprisal_memory_days,
+        combatant_weight, reprisal_base, reprisal_branching, reprisal_memory_days, reprisal_band_men,
         massacre_tail_index, massacre_scale, flight_per_death, abroad_share;
   } civilians;
   struct {

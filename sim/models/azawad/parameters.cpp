@@ -123,6 +123,8 @@ constexpr std::array kTable{
                   "Mean number of further reprisals each reprisal provokes (the self-exciting process)."},
     ParameterInfo{"civilians", "reprisal_memory_days", "days", D::positive,
                   "Mean delay of a provoked reprisal (exponential kernel)."},
+    ParameterInfo{"civilians", "reprisal_band_men", "armed men", D::positive,
+                  "Armed men of a group, in one faction at one place, at which their readiness to strike another group's civilians there is half its most (it is men / (men + this) times the share of that group among their enemies)."},
     ParameterInfo{"civilians", "massacre_tail_index", "Pareto alpha", D::positive,
                   "Tail index of the fatalities of a reprisal."},
     ParameterInfo{"civilians", "massacre_scale", "deaths per 100 armed men", D::non_negative,

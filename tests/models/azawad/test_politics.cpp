@@ -381,6 +381,25 @@ ParameterSet reprisal_params(double branching, double memory_days) {
                                                        {"civilians.grievance_decay", 0.0}});
 }
 
+/// A world for the reprisal process: no fighters but two bands, ten northern rebels at alpha
+/// (among its 15,000 southerners) and ten southern soldiers at sands (among its 2,000
+/// northerners), each at war with the other's group, so each group can strike the other's
+/// civilians with readiness 1 - 1e-7 (minimal.yaml's reprisal_band_men is 1e-6): the process
+/// runs as if its reach were 1.
+World reprisal_world(const ParameterSet& params, const exec::Executor& ex) {
+  const Ids i = ids();
+  World w = empty_world(minimal_spec(), params, ex);
+  add_fighters(w, i.rebels, i.alpha, 10, rng::stable_id("northern band"));
+  for (std::size_t k : add_fighters(w, i.army, i.sands, 10, rng::stable_id("southern band")))
+    w.fighters.group[k] = static_cast<decltype(w.fighters.group)::value_type>(i.south);
+  build_roster(w, ex);
+  update_control(w);
+  REQUIRE(w.armed[w.ng(i.alpha, i.north)] == 10);
+  REQUIRE(w.armed[w.ng(i.sands, i.south)] == 10);
+  REQUIRE(w.params.civilians.reprisal_band_men < 1e-5);
+  return w;
+}
+
 std::int64_t count_reprisals(const World& w, std::size_t from = 0) {
   std::int64_t n = 0;
   for (std::size_t k = from; k < w.events.size(); ++k)
@@ -404,7 +423,7 @@ void run_until_quiet(World& w, Day first, double memory_days, Day max_days = 200
 std::vector<double> sample_cascades(double branching, double memory_days, int runs) {
   const exec::Executor ex(1);
   const Ids i = ids();
-  World base = empty_world(minimal_spec(), reprisal_params(branching, memory_days), ex);
+  World base = reprisal_world(reprisal_params(branching, memory_days), ex);
   base.grievance.setZero();
   std::vector<double> out;
   for (int r = 0; r < runs; ++r) {
@@ -426,7 +445,7 @@ TEST_CASE("reprisals: with branching 0 a reprisal provokes nothing", "[engine][p
   const exec::Executor ex(1);
   const Ids i = ids();
   auto params = test::with_values(reprisal_params(0.0, 14.0), {{"civilians.reprisal_base", 4.0}});
-  World base = empty_world(minimal_spec(), params, ex);
+  World base = reprisal_world(params, ex);
   base.grievance.setZero();
   base.grievance(i.north, i.south) = 1.0;
   std::int64_t first_day = 0, later = 0;
@@ -482,7 +501,7 @@ TEST_CASE("reprisals: real reprisals excite their victims as the documented incr
   const Ids i = ids();
   constexpr double b = 0.6, memory = 14.0;
   auto params = test::with_values(reprisal_params(b, memory), {{"civilians.reprisal_base", 2.0}});
-  World base = empty_world(minimal_spec(), params, ex);
+  World base = reprisal_world(params, ex);
   base.grievance.setZero();
   base.grievance(i.north, i.south) = 1.0;
   double seeds = 0, total = 0;

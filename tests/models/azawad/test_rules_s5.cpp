@@ -483,8 +483,8 @@ struct Tolls {
 
 /// Reprisals of the northerners on the southerners (grievance 1, reprisal_base 5, nothing else
 /// excited), with `north` rebels of the northern group, `south` rebels of the southern group
-/// and `zealots` northern zealots standing at alpha (15,000 southerners, the target of almost
-/// every reprisal once armed northerners stand there).
+/// and `zealots` northern zealots standing at alpha (15,000 southerners; the only place where
+/// armed northerners stand near southerners, so the place of almost every reprisal).
 Tolls sample_tolls(double scale, std::int64_t north, std::int64_t south, std::int64_t zealots,
                    int runs) {
   const exec::Executor ex(1);
@@ -503,6 +503,10 @@ Tolls sample_tolls(double scale, std::int64_t north, std::int64_t south, std::in
   for (std::size_t k : add_fighters(base, i.rebels, i.alpha, south, rng::stable_id("south")))
     base.fighters.group[k] = static_cast<decltype(base.fighters.group)::value_type>(i.south);
   add_fighters(base, i.zealots, i.alpha, zealots, rng::stable_id("zealot"));
+  // The enemy both factions fight: southern soldiers at gamma (where no northerner lives), so
+  // the bands at alpha take the southerners there for their enemies' people.
+  for (std::size_t k : add_fighters(base, i.army, i.gamma, 100, rng::stable_id("soldier")))
+    base.fighters.group[k] = static_cast<decltype(base.fighters.group)::value_type>(i.south);
   build_roster(base, ex);
   update_control(base);
   REQUIRE(base.armed[base.ng(i.alpha, i.north)] == north + zealots);
