@@ -59,11 +59,15 @@ struct Candidate {
   Index faction, node;
 };
 
-bool can_take(const World& w, Index g) {
+/// True for a faction whose fighters never decide, whatever happens: an outside force, or
+/// one that does not recruit locally. Nobody joins it by defection either (can_take), so its
+/// fighters' check days could never matter: they are not drawn (check_day = kNeverChecks).
+bool never_decides(const World& w, Index g) {
   const auto gi = static_cast<std::size_t>(g);
-  return w.factions.entered[gi] && w.spec->factions[gi].kind != FactionKind::outside &&
-         w.spec->factions[gi].recruits_locally;
+  return w.spec->factions[gi].kind == FactionKind::outside || !w.spec->factions[gi].recruits_locally;
 }
+
+bool can_take(const World& w, Index g) { return w.factions.entered[static_cast<std::size_t>(g)] && !never_decides(w, g); }
 
 /// Today's chances of one fighter: of deserting, and of deserting or weighing a defection.
 struct Chances {
@@ -215,9 +219,15 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
     fresh.resize(listed + (fi.live - std::min(fi.live, w.checks_drawn)));
     for (std::size_t i = w.checks_drawn; i < fi.live; ++i) fresh[listed + i - w.checks_drawn] = static_cast<std::uint32_t>(i);
     w.checks_drawn = fi.live;
+    std::vector<char> never(static_cast<std::size_t>(w.F));
+    for (Index f = 0; f < w.F; ++f) never[static_cast<std::size_t>(f)] = never_decides(w, f);
     const std::vector<std::uint32_t> drawn = exec::filter_in_order(ex, fresh.size(), kCheckGrain, [&](std::size_t k) {
       const std::uint32_t i = fresh[k];
       if (!Fighters::living(fi.status[i]) || fi.check_day[i] >= 0) return false;
+      if (never[static_cast<std::size_t>(fi.faction[i])]) {  // his check days could never matter
+        fi.check_day[i] = Fighters::kNeverChecks;
+        return false;
+      }
       rng::Stream s(w.key, today, fi.key[i], purpose::first_check);
       fi.check_day[i] = today + checks.days_to_success(s);
       return true;
