@@ -3,10 +3,10 @@
 // (target) sets off along the shortest path toward it; on arrival the order is complete.
 
 #include <algorithm>
+#include <array>
 #include <memory>
 
 #include "core/exec/executor.hpp"
-#include "core/exec/ordered.hpp"
 #include "models/azawad/phases.hpp"
 
 namespace azsim::azawad {
@@ -142,26 +142,25 @@ void move_fighters(World& w, const exec::Executor& ex) {
   // orders before the arrivals. Whether he is still due (listed but no longer moving, or still
   // on the road) is checked in the chunks below.
   if (w.mark.size() < fi.live) w.mark.resize(fi.live, 0);
-  std::vector<std::uint32_t> todo;
+  std::unique_ptr<std::uint32_t[]> todo;  // the movers, [0, due): uninitialised beyond
+  std::size_t due = 0;
   {
     std::vector<std::uint32_t> none;
     std::vector<std::uint32_t>& due_today =
         static_cast<std::size_t>(today) < w.arrivals.size() ? w.arrivals[static_cast<std::size_t>(today)] : none;
-    todo.resize(w.ordered.size() + due_today.size());
+    todo.reset(new std::uint32_t[w.ordered.size() + due_today.size() + 1]);
     std::uint8_t* const seen = w.mark.data();
-    std::uint32_t* const out = todo.data();
-    std::size_t kept = 0;
+    std::uint32_t* const out = todo.get();
     for (const std::vector<std::uint32_t>* list : {&w.ordered, &due_today})
       for (const std::uint32_t i : *list) {
-        out[kept] = i;
-        kept += seen[i] == 0;
+        out[due] = i;
+        due += seen[i] == 0;
         seen[i] = 1;
       }
-    todo.resize(kept);  // the marks are cleared by the chunks below, each its own movers'
+    // The marks are cleared by the chunks below, each its own movers'.
     w.ordered.clear();
     std::vector<std::uint32_t>().swap(due_today);
   }
-  const std::size_t due = todo.size();
 
   // The movers in fixed chunks (in parallel when several threads): each moves only his own
   // entries, and notes what changed (count deltas, roster and order notes) in his chunk's
@@ -176,6 +175,8 @@ void move_fighters(World& w, const exec::Executor& ex) {
     std::unique_ptr<std::uint64_t[]> left;
     std::unique_ptr<std::uint32_t[]> joined, waiting, set_off;
     std::size_t n_left = 0, n_joined = 0, n_waiting = 0, n_set_off = 0;
+    /// The runs of set_off that reach their next node on one day: (first, count, day).
+    std::vector<std::array<std::size_t, 3>> arrive_on;
   };
   const std::size_t chunks = (due + kMoverGrain - 1) / kMoverGrain;
   std::vector<Part> parts(chunks);
@@ -184,7 +185,7 @@ void move_fighters(World& w, const exec::Executor& ex) {
     // into lists sized for the worst case: the stores below could otherwise make the compiler
     // reload each captured pointer and each list's end for every fighter. The rule is
     // move_one()'s, written out for the fighters listed (all living ones were due today).
-    const std::uint32_t* const movers = todo.data();
+    const std::uint32_t* const movers = todo.get();
     const Status* const status = fi.status.data();
     const std::int16_t* const faction = fi.faction.data();
     const std::int8_t* const group = fi.group.data();
@@ -263,6 +264,8 @@ void move_fighters(World& w, const exec::Executor& ex) {
           ++armed[here * ng + g];
           set_off[n_set_off++] = i;
         }
+        part.arrive_on.push_back({n_set_off - static_cast<std::size_t>(run), static_cast<std::size_t>(run),
+                                  static_cast<std::size_t>(rule.arrive)});
         continue;
       }
       if (rule.departed()) {  // from where he stood
@@ -277,6 +280,8 @@ void move_fighters(World& w, const exec::Executor& ex) {
           left[n_left++] = bucket | i;
           set_off[n_set_off++] = i;
         }
+        part.arrive_on.push_back({n_set_off - static_cast<std::size_t>(run), static_cast<std::size_t>(run),
+                                  static_cast<std::size_t>(rule.arrive)});
         continue;
       }
       if (rule.arrived()) {
@@ -310,8 +315,6 @@ void move_fighters(World& w, const exec::Executor& ex) {
     part.n_waiting = n_waiting;
     part.n_set_off = n_set_off;
   });
-  const std::int32_t* const arrive_day = fi.arrive_day.data();
-  std::vector<std::uint32_t> all_set_off;  // the chunks' set_off lists, when there are several
   for (Part& part : parts) {
     for (std::size_t k = 0; k < NF; ++k) {
       w.nodes.garrison[k] += part.delta[k];
@@ -322,14 +325,13 @@ void move_fighters(World& w, const exec::Executor& ex) {
     w.roster_remove.insert(w.roster_remove.end(), part.left.get(), part.left.get() + part.n_left);
     w.roster_add.insert(w.roster_add.end(), part.joined.get(), part.joined.get() + part.n_joined);
     w.ordered.insert(w.ordered.end(), part.waiting.get(), part.waiting.get() + part.n_waiting);
-    if (chunks > 1) all_set_off.insert(all_set_off.end(), part.set_off.get(), part.set_off.get() + part.n_set_off);
+    // Listed by arrival day, in the order a serial visit would list them: a run at a time
+    // (its members share the day).
+    for (const auto& [first, count, on] : part.arrive_on) {
+      if (w.arrivals.size() <= on) w.arrivals.resize(on + 1);
+      w.arrivals[on].insert(w.arrivals[on].end(), part.set_off.get() + first, part.set_off.get() + first + count);
+    }
   }
-  // Listed by arrival day, in the order a serial visit would list them.
-  const std::uint32_t* const set_off = chunks == 1 ? parts[0].set_off.get() : all_set_off.data();
-  const std::size_t n_set_off = chunks == 1 ? parts[0].n_set_off : all_set_off.size();
-  exec::append_in_order(
-      ex, n_set_off, kMoverGrain, w.arrivals, [&](std::size_t k) { return static_cast<std::size_t>(arrive_day[set_off[k]]); },
-      [&](std::size_t k) { return set_off[k]; });
   refresh_roster(w, ex);
 }
 
