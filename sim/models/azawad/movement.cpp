@@ -219,28 +219,24 @@ void move_fighters(World& w, const exec::Executor& ex) {
     // one after another: the outcome is worked out for the first of a run of movers alike (who
     // also share their faction), applied to each member, and the counts the run moves are added
     // once. Integer sums: the same counts as one fighter at a time.
-    const auto key_of = [&](std::uint32_t i) {
-      const std::int16_t nx = next[i];
-      const bool reaching = nx != kNone && arrive_day[i] <= day;
-      return static_cast<std::uint64_t>(static_cast<std::uint16_t>(location[i])) |
-             static_cast<std::uint64_t>(static_cast<std::uint16_t>(nx)) << 16 |
-             static_cast<std::uint64_t>(static_cast<std::uint16_t>(target[i])) << 32 |
-             static_cast<std::uint64_t>(static_cast<std::uint8_t>(faction[i])) << 48 |
-             static_cast<std::uint64_t>(static_cast<std::uint8_t>(status[i])) << 56 |
-             static_cast<std::uint64_t>(reaching) << 63;
-    };
     std::size_t k = b;
     while (k < e) {
       const std::uint32_t first = movers[k];
-      const std::uint64_t key = key_of(first);
-      std::size_t end = k + 1;
-      while (end < e && key_of(movers[end]) == key) ++end;
       const Status s = status[first];
-      const std::int16_t at = location[first], nx = next[first];
-      const bool reaching = key >> 63;
+      const std::int16_t at = location[first], nx = next[first], tg = target[first], fa = faction[first];
+      const bool reaching = nx != kNone && arrive_day[first] <= day;
+      // The run: the movers after him alike (compared field by field, the likeliest to differ
+      // first).
+      std::size_t end = k + 1;
+      for (; end < e; ++end) {
+        const std::uint32_t i = movers[end];
+        if (next[i] != nx || location[i] != at || target[i] != tg || faction[i] != fa || status[i] != s ||
+            (nx != kNone && (arrive_day[i] <= day) != reaching))
+          break;
+      }
       const auto stand = static_cast<std::size_t>(reaching ? nx : at);
-      const Rule rule = decide_move(s, reaching, at, nx, target[first], day, hop_to + stand * N, days_to + stand * N);
-      const auto f = static_cast<std::size_t>(faction[first]);
+      const Rule rule = decide_move(s, reaching, at, nx, tg, day, hop_to + stand * N, days_to + stand * N);
+      const auto f = static_cast<std::size_t>(fa);
       const auto from = static_cast<std::size_t>(at), here = static_cast<std::size_t>(rule.at);
       const auto run = static_cast<std::int64_t>(end - k);
       const std::int16_t road = rule.next;
