@@ -67,7 +67,9 @@ bool never_decides(const World& w, Index g) {
   return w.spec->factions[gi].kind == FactionKind::outside || !w.spec->factions[gi].recruits_locally;
 }
 
-bool can_take(const World& w, Index g) { return w.factions.entered[static_cast<std::size_t>(g)] && !never_decides(w, g); }
+bool can_take(const World& w, Index g) {
+  return w.factions.entered[static_cast<std::size_t>(g)] && !never_decides(w, g);
+}
 
 /// Today's chances of one fighter: of deserting, and of deserting or weighing a defection.
 struct Chances {
@@ -242,8 +244,13 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
     list_checks(w, ex, later);
     fresh.clear();
   }
-  // In memory order (far fewer cache misses on a big run), each once.
-  due = exec::sorted_unique(ex, due, fi.live);
+  // In memory order (far fewer cache misses on a big run), each once, when the checks make
+  // several chunks (which must not share a fighter). In one chunk, in the order listed: a
+  // fighter listed twice is checked once (the second listing is stale), and each fighter's
+  // check touches only his own entries, so only the order of `deciding` could differ; it is
+  // sorted below.
+  const bool one_chunk = due.size() <= kCheckGrain;
+  if (!one_chunk) due = exec::sorted_unique(ex, due, fi.live);
   struct Part {
     std::vector<std::uint32_t> deciding, later;
   };
@@ -263,13 +270,14 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
         part.deciding.push_back(i);
     }
   });
-  // By index (due is sorted and the chunks are taken in order), as the rules below expect.
+  // By index (due is sorted and the chunks taken in order; one chunk sorted below), as the rules below expect.
   std::vector<std::uint32_t> deciding, later;
   for (const Part& part : parts) {
     deciding.insert(deciding.end(), part.deciding.begin(), part.deciding.end());
     later.insert(later.end(), part.later.begin(), part.later.end());
   }
   list_checks(w, ex, later);
+  if (one_chunk) std::sort(deciding.begin(), deciding.end());
   return deciding;
 }
 
