@@ -463,6 +463,12 @@ void recruit(World& w, const exec::Executor& ex) {
   };
   std::vector<Batch> batches;
   std::size_t total = 0;
+  // P(reservation wage < pay) per faction: the same for every community (worked out once).
+  std::vector<double> willing_of(static_cast<std::size_t>(w.F));
+  for (std::size_t f = 0; f < willing_of.size(); ++f) {
+    const double pay = std::max(1.0, w.factions.pay[f]);
+    willing_of[f] = 0.5 * std::erfc(-std::log(pay / p.reservation_wage) / (kWageSpread * std::numbers::sqrt2));
+  }
   for (Index n = 0; n < w.N; ++n)
     for (Index g = 0; g < w.G; ++g) {
       const std::int64_t people = w.nodes.population[w.ng(n, g)];
@@ -472,8 +478,7 @@ void recruit(World& w, const exec::Executor& ex) {
         if (!can_take(w, f) || w.nodes.garrison[w.nf(n, f)] <= 0) continue;
         const double sup = w.support[w.ngf(n, g, f)];
         if (sup <= 0) continue;
-        const double pay = std::max(1.0, w.factions.pay[fi]);
-        const double willing = 0.5 * std::erfc(-std::log(pay / p.reservation_wage) / (kWageSpread * std::numbers::sqrt2));
+        const double willing = willing_of[fi];
         const std::uint64_t key = rng::combine(rng::combine(w.node_key[static_cast<std::size_t>(n)], w.group_key[static_cast<std::size_t>(g)]),
                                                w.faction_key[fi]);
         rng::Stream s = w.stream(key, purpose::recruit);
