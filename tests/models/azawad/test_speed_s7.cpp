@@ -115,7 +115,7 @@ Mismatches compare_with_direct(const ScenarioSpec& spec, std::uint64_t seed, int
 
 }  // namespace
 
-TEST_CASE("movement by runs of movers alike equals the rule fighter by fighter; check days fit the faction",
+TEST_CASE("movement by runs of movers alike equals the rule fighter by fighter, and check days fit the faction",
           "[engine][movement][speed]") {
   const auto historical = test::load_azawad("scenarios/azawad-2012-2014.yaml");
   for (const int threads : {1, 2}) {
