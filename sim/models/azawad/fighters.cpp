@@ -59,10 +59,16 @@ struct Candidate {
   Index faction, node;
 };
 
-bool can_take(const World& w, Index g) {
+/// True for a faction whose fighters never decide, whatever happens: an outside force, or
+/// one that does not recruit locally. Nobody joins it by defection either (can_take), so its
+/// fighters' check days could never matter: they are not drawn (check_day = kNeverChecks).
+bool never_decides(const World& w, Index g) {
   const auto gi = static_cast<std::size_t>(g);
-  return w.factions.entered[gi] && w.spec->factions[gi].kind != FactionKind::outside &&
-         w.spec->factions[gi].recruits_locally;
+  return w.spec->factions[gi].kind == FactionKind::outside || !w.spec->factions[gi].recruits_locally;
+}
+
+bool can_take(const World& w, Index g) {
+  return w.factions.entered[static_cast<std::size_t>(g)] && !never_decides(w, g);
 }
 
 /// Today's chances of one fighter: of deserting, and of deserting or weighing a defection.
@@ -215,9 +221,15 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
     fresh.resize(listed + (fi.live - std::min(fi.live, w.checks_drawn)));
     for (std::size_t i = w.checks_drawn; i < fi.live; ++i) fresh[listed + i - w.checks_drawn] = static_cast<std::uint32_t>(i);
     w.checks_drawn = fi.live;
+    std::vector<char> never(static_cast<std::size_t>(w.F));
+    for (Index f = 0; f < w.F; ++f) never[static_cast<std::size_t>(f)] = never_decides(w, f);
     const std::vector<std::uint32_t> drawn = exec::filter_in_order(ex, fresh.size(), kCheckGrain, [&](std::size_t k) {
       const std::uint32_t i = fresh[k];
       if (!Fighters::living(fi.status[i]) || fi.check_day[i] >= 0) return false;
+      if (never[static_cast<std::size_t>(fi.faction[i])]) {  // his check days could never matter
+        fi.check_day[i] = Fighters::kNeverChecks;
+        return false;
+      }
       rng::Stream s(w.key, today, fi.key[i], purpose::first_check);
       fi.check_day[i] = today + checks.days_to_success(s);
       return true;
@@ -232,8 +244,13 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
     list_checks(w, ex, later);
     fresh.clear();
   }
-  // In memory order (far fewer cache misses on a big run), each once.
-  due = exec::sorted_unique(ex, due, fi.live);
+  // In memory order (far fewer cache misses on a big run), each once, when the checks make
+  // several chunks (which must not share a fighter). In one chunk, in the order listed: a
+  // fighter listed twice is checked once (the second listing is stale), and each fighter's
+  // check touches only his own entries, so only the order of `deciding` could differ; it is
+  // sorted below.
+  const bool one_chunk = due.size() <= kCheckGrain;
+  if (!one_chunk) due = exec::sorted_unique(ex, due, fi.live);
   struct Part {
     std::vector<std::uint32_t> deciding, later;
   };
@@ -253,13 +270,14 @@ std::vector<std::uint32_t> recover_and_check(World& w, const exec::Executor& ex,
         part.deciding.push_back(i);
     }
   });
-  // By index (due is sorted and the chunks are taken in order), as the rules below expect.
+  // By index (due is sorted and the chunks taken in order; one chunk sorted below), as the rules below expect.
   std::vector<std::uint32_t> deciding, later;
   for (const Part& part : parts) {
     deciding.insert(deciding.end(), part.deciding.begin(), part.deciding.end());
     later.insert(later.end(), part.later.begin(), part.later.end());
   }
   list_checks(w, ex, later);
+  if (one_chunk) std::sort(deciding.begin(), deciding.end());
   return deciding;
 }
 
@@ -445,6 +463,12 @@ void recruit(World& w, const exec::Executor& ex) {
   };
   std::vector<Batch> batches;
   std::size_t total = 0;
+  // P(reservation wage < pay) per faction: the same for every community (worked out once).
+  std::vector<double> willing_of(static_cast<std::size_t>(w.F));
+  for (std::size_t f = 0; f < willing_of.size(); ++f) {
+    const double pay = std::max(1.0, w.factions.pay[f]);
+    willing_of[f] = 0.5 * std::erfc(-std::log(pay / p.reservation_wage) / (kWageSpread * std::numbers::sqrt2));
+  }
   for (Index n = 0; n < w.N; ++n)
     for (Index g = 0; g < w.G; ++g) {
       const std::int64_t people = w.nodes.population[w.ng(n, g)];
@@ -454,8 +478,7 @@ void recruit(World& w, const exec::Executor& ex) {
         if (!can_take(w, f) || w.nodes.garrison[w.nf(n, f)] <= 0) continue;
         const double sup = w.support[w.ngf(n, g, f)];
         if (sup <= 0) continue;
-        const double pay = std::max(1.0, w.factions.pay[fi]);
-        const double willing = 0.5 * std::erfc(-std::log(pay / p.reservation_wage) / (kWageSpread * std::numbers::sqrt2));
+        const double willing = willing_of[fi];
         const std::uint64_t key = rng::combine(rng::combine(w.node_key[static_cast<std::size_t>(n)], w.group_key[static_cast<std::size_t>(g)]),
                                                w.faction_key[fi]);
         rng::Stream s = w.stream(key, purpose::recruit);

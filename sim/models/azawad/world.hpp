@@ -57,8 +57,10 @@ struct Fighters {
   std::vector<std::int32_t> defected_day;  ///< day of that defection
   /// The next day he may decide (desert or weigh a defection), or -1 before the first is
   /// drawn: the days on which he may are a Bernoulli process (fighters.cpp), so only those
-  /// days cost anything.
+  /// days cost anything. kNeverChecks for a fighter of a faction whose fighters never decide
+  /// (an outside force, or one that does not recruit locally): his process is never drawn.
   std::vector<std::int32_t> check_day;
+  static constexpr std::int32_t kNeverChecks = 0x7FFFFFFF;
   std::size_t live = 0;     ///< entries [0, live) may be living; the rest are retired
   std::size_t retired = 0;  ///< entries in [0, live) retired since the last compaction (retire())
 
