@@ -45,8 +45,8 @@ demo: build
 # The committed calibration (docs/calibration.md): ABC-SMC of the 12 parameters marked
 # calibrate: true, then its posterior becomes the calibrated scenario's.
 calibrate: build
-	@$(AZSIM) calibrate scenarios/azawad-2012-2014.yaml --particles 150 --generations 4 --replicates 3 \
-		--miss-cap 3 --budget 9000 --seed $(CALIBRATION_SEED) --threads $(JOBS) --out calibration/run-$(CALIBRATION_SEED) --force
+	@$(AZSIM) calibrate scenarios/azawad-2012-2014.yaml --particles 150 --generations 5 --replicates 3 \
+		--miss-cap 3 --budget 13500 --seed $(CALIBRATION_SEED) --threads $(JOBS) --out calibration/run-$(CALIBRATION_SEED) --force
 	@cp calibration/run-$(CALIBRATION_SEED)/posterior.csv scenarios/azawad-2012-2014.posterior.csv
 	@$(AZSIM) validate scenarios/azawad-2012-2014.calibrated.yaml
 
