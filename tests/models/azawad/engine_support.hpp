@@ -185,6 +185,19 @@ inline void place_garrisons(azawad::World& w,
   azawad::update_control(w);
 }
 
+/// @brief The phases of a day after movement, as `step` runs them (sim/models/azawad/step.cpp),
+/// for tests that look at the world between movement and the rest; no check, no day advance.
+inline void rest_of_day(azawad::World& w, const exec::Executor& ex) {
+  azawad::fight(w, ex);
+  azawad::strike_from_refuges(w);
+  azawad::update_control(w);
+  azawad::update_civilians(w);
+  azawad::fighters_decide(w, ex);
+  azawad::negotiate(w);
+  azawad::update_control(w);
+  azawad::record_day(w);
+}
+
 /// @brief The minimal scenario's parameters for deterministic planning: no perception error,
 /// campaigns within reach of the whole map; `more` overrides any of them.
 inline ParameterSet planning_params(std::initializer_list<std::pair<const char*, double>> more = {}) {

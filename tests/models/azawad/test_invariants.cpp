@@ -479,14 +479,7 @@ int incremental_mismatches(const ScenarioSpec& spec, std::uint64_t seed, Day day
                       full.armed == w.armed && full.active_by_group == w.active_by_group &&
                       full.armed_now == w.armed_now;
     if (!same) ++bad;
-    fight(w, ex);
-    strike_from_refuges(w);
-    update_control(w);
-    update_civilians(w);
-    fighters_decide(w, ex);
-    negotiate(w);
-    update_control(w);
-    record_day(w);
+    test::rest_of_day(w, ex);
     ++w.day;
   }
   return bad;

@@ -90,14 +90,7 @@ Mismatches compare_with_direct(const ScenarioSpec& spec, std::uint64_t seed, int
         if (!listed[i] && a.arrive_day[i] < spec.days) ++m.unlisted;
       }
     }
-    fight(w, ex);
-    strike_from_refuges(w);
-    update_control(w);
-    update_civilians(w);
-    fighters_decide(w, ex);
-    negotiate(w);
-    update_control(w);
-    record_day(w);
+    test::rest_of_day(w, ex);
     const Fighters& fi = w.fighters;
     for (std::size_t i = 0; i < fi.live; ++i) {
       if (!Fighters::living(fi.status[i])) continue;
